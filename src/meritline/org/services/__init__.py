@@ -1,0 +1,1 @@
+"""Every write to org data: keyword-only, typed, atomic, audited (Django-Styleguide)."""

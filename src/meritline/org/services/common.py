@@ -1,0 +1,50 @@
+"""Shared plumbing of org services: permission checks and validated saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from meritline.core import audit
+from meritline.core.access import scope_for
+from meritline.core.errors import DomainError, PermissionDeniedError
+
+
+def require_manage_org(actor: Any) -> None:
+    if not scope_for(actor).manage_org:
+        raise PermissionDeniedError(_("Only an HR admin may change the organisation."))
+
+
+def validated_save(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    """full_clean() then save(); Django's field errors become a DomainError on that field."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(
+            "invalid", messages[0], field=None if field == "__all__" else field
+        ) from exc
+    instance.save()
+
+
+def save_audited(
+    *, actor: Any, instance: models.Model, data: dict[str, Any], action: str
+) -> models.Model:
+    """Apply ``data`` to ``instance``, validate, save and audit before/after."""
+    creating = instance.pk is None
+    before = None if creating else audit.snapshot(instance)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    validated_save(instance)
+    after = audit.snapshot(instance)
+    audit.record(
+        actor=actor,
+        action=action,
+        target=instance,
+        before=before,
+        after=after if creating or before is None else audit.changed(before, after),
+    )
+    return instance
