@@ -1,11 +1,14 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from meritline.config.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("meritline.core.urls")),
+    path("org/import/", include("meritline.org.import_urls")),
+    path("org/", include("meritline.org.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("meritline.web.urls")),
 ]
