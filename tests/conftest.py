@@ -49,25 +49,39 @@ class World:
 
     def user(self, role: str) -> User:
         return {
-            "hr_admin": self.hr_admin, "hrbp": self.hrbp, "sales_manager": self.manager,
-            "employee": self.employee, "finance": self.finance, "auditor": self.auditor,
+            "hr_admin": self.hr_admin,
+            "hrbp": self.hrbp,
+            "sales_manager": self.manager,
+            "employee": self.employee,
+            "finance": self.finance,
+            "auditor": self.auditor,
         }[role]
 
 
 def _person(
-    no: str, name: str, entity: org.LegalEntity, dept: org.Department, post: org.Position,
-    manager: org.Employee | None = None, username: str | None = None,
+    no: str,
+    name: str,
+    entity: org.LegalEntity,
+    dept: org.Department,
+    post: org.Position,
+    manager: org.Employee | None = None,
+    username: str | None = None,
 ) -> tuple[org.Employee, User | None]:
     user = f.UserFactory(username=username) if username else None
     employee = f.EmployeeFactory(
         employee_no=no, name=name, entity=entity, user=user, hire_date=date(2021, 3, 1)
     )
     f.AssignmentFactory(
-        employee=employee, department=dept, position=post, manager=manager,
+        employee=employee,
+        department=dept,
+        position=post,
+        manager=manager,
         valid_from=date(2021, 3, 1),
     )
     org.SalaryChange.objects.create(
-        employee=employee, valid_from=date(2021, 3, 1), base_salary_fen=800_000,
+        employee=employee,
+        valid_from=date(2021, 3, 1),
+        base_salary_fen=800_000,
         reason="入职定薪",
     )
     return employee, user
@@ -80,13 +94,21 @@ def world(db: None) -> World:
     east = f.RegionFactory(code="EAST", name="华东")
     south = f.RegionFactory(code="SOUTH", name="华南")
     root = f.DepartmentFactory(code="ROOT", name="星河集团", entity=sh)
-    sales_east = f.DepartmentFactory(code="S-E", name="华东销售部", entity=sh, parent=root, region=east)
-    team_a = f.DepartmentFactory(code="S-E-A", name="政企大客户部", entity=sh, parent=sales_east, region=east)
-    sales_south = f.DepartmentFactory(code="S-S", name="华南销售部", entity=sz, parent=root, region=south)
+    sales_east = f.DepartmentFactory(
+        code="S-E", name="华东销售部", entity=sh, parent=root, region=east
+    )
+    team_a = f.DepartmentFactory(
+        code="S-E-A", name="政企大客户部", entity=sh, parent=sales_east, region=east
+    )
+    sales_south = f.DepartmentFactory(
+        code="S-S", name="华南销售部", entity=sz, parent=root, region=south
+    )
     hr = f.DepartmentFactory(code="HR", name="人力资源部", entity=sh, parent=root)
     rep = f.PositionFactory(code="REP", name="商务代表", is_sales_post=True, ladder_order=1)
     senior = f.PositionFactory(code="SREP", name="高级商务代表", is_sales_post=True, ladder_order=2)
-    manager_post = f.PositionFactory(code="MGR", name="商务经理", is_sales_post=True, ladder_order=3)
+    manager_post = f.PositionFactory(
+        code="MGR", name="商务经理", is_sales_post=True, ladder_order=3
+    )
     hr_post = f.PositionFactory(code="HRS", name="人力资源专员")
     platform = f.PlatformFactory(code="GOV", name="政企大客户部")
 
@@ -105,10 +127,33 @@ def world(db: None) -> World:
     org.RoleGrant.objects.create(user=finance, role=Role.FINANCE)
     org.RoleGrant.objects.create(user=auditor, role=Role.AUDITOR)
     return World(
-        sh=sh, sz=sz, east=east, south=south, root=root, sales_east=sales_east, team_a=team_a,
-        sales_south=sales_south, hr=hr, rep=rep, senior=senior, manager_post=manager_post,
-        hr_post=hr_post, platform=platform, wangfang=wangfang, liqiang=liqiang,
-        zhangwei=zhangwei, chenjing=chenjing, sunlei=sunlei, liuyang=liuyang,
-        zhouting=zhouting, wuhao=wuhao, hr_admin=hr_admin, hrbp=hrbp, manager=manager,
-        employee=employee, other_employee=other, finance=finance, auditor=auditor,
+        sh=sh,
+        sz=sz,
+        east=east,
+        south=south,
+        root=root,
+        sales_east=sales_east,
+        team_a=team_a,
+        sales_south=sales_south,
+        hr=hr,
+        rep=rep,
+        senior=senior,
+        manager_post=manager_post,
+        hr_post=hr_post,
+        platform=platform,
+        wangfang=wangfang,
+        liqiang=liqiang,
+        zhangwei=zhangwei,
+        chenjing=chenjing,
+        sunlei=sunlei,
+        liuyang=liuyang,
+        zhouting=zhouting,
+        wuhao=wuhao,
+        hr_admin=hr_admin,
+        hrbp=hrbp,
+        manager=manager,
+        employee=employee,
+        other_employee=other,
+        finance=finance,
+        auditor=auditor,
     )

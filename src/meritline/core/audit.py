@@ -70,4 +70,9 @@ def record(
 
 def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """Keys whose value differs; used to keep update records short."""
-    return {k: after.get(k) for k in after if before.get(k) != after.get(k)}
+    return {
+        k: after.get(k) for k in after if k not in _BOOKKEEPING and before.get(k) != after.get(k)
+    }
+
+
+_BOOKKEEPING = frozenset({"created_at", "updated_at"})

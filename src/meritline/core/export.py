@@ -44,10 +44,7 @@ def export_response(
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, int | float | str):
-        text = value
-    else:
-        text = str(value)
+    text = value if isinstance(value, int | float | str) else str(value)
     # Neutralise spreadsheet formulas (CSV injection).
     if isinstance(text, str) and text[:1] in ("=", "+", "-", "@") and not _is_number(text):
         return "'" + text

@@ -48,9 +48,12 @@ def require_manage_employee(actor: Any, employee: Employee | None) -> None:
     scope = scope_for(actor)
     if not scope.manage_people:
         raise PermissionDeniedError(_("You may not change employee records."))
-    if employee is not None and not scope.all_rows and not scope.manage_org:
-        if not Employee.objects.filter(visible_employee_q(scope), pk=employee.pk).exists():
-            raise PermissionDeniedError(_("This employee is outside your scope."))
+    if (
+        employee is not None
+        and not scope.manage_org
+        and not Employee.objects.filter(visible_employee_q(scope), pk=employee.pk).exists()
+    ):
+        raise PermissionDeniedError(_("This employee is outside your scope."))
 
 
 def _require_department_in_scope(actor: Any, department: Department) -> None:
@@ -58,11 +61,14 @@ def _require_department_in_scope(actor: Any, department: Department) -> None:
     if scope.manage_org:
         return
     in_region = department.region_id in scope.region_ids
-    in_subtree = Department.objects.filter(
-        pk__in=scope.department_ids
-    ).filter(
-        Q(pk=department.pk) | Q(pk__in=[int(p) for p in department.path.strip("/").split("/") if p])
-    ).exists()
+    in_subtree = (
+        Department.objects.filter(pk__in=scope.department_ids)
+        .filter(
+            Q(pk=department.pk)
+            | Q(pk__in=[int(p) for p in department.path.strip("/").split("/") if p])
+        )
+        .exists()
+    )
     if not (in_region or in_subtree):
         raise PermissionDeniedError(
             _("The department “%s” is outside your scope.") % department.name
@@ -280,12 +286,17 @@ def employee_assign(
         covering.valid_to = valid_from - timedelta(days=1)
         covering.save(update_fields=["valid_to"])
     assignment = Assignment.objects.create(
-        employee=employee, valid_from=valid_from, reason=reason.strip(),
+        employee=employee,
+        valid_from=valid_from,
+        reason=reason.strip(),
         **_placement_fields(placement),
     )
     audit.record(
-        actor=actor, action="org.employee.assign", target=employee,
-        before=before, after=audit.snapshot(assignment),
+        actor=actor,
+        action="org.employee.assign",
+        target=employee,
+        before=before,
+        after=audit.snapshot(assignment),
     )
     return assignment
 
@@ -327,17 +338,18 @@ def employee_leave(
     if employee.user_id:
         user_disable(actor=actor, user=employee.user, audited=False)
     audit.record(
-        actor=actor, action="org.employee.leave", target=employee,
-        before=before, after=audit.changed(before, audit.snapshot(employee)),
+        actor=actor,
+        action="org.employee.leave",
+        target=employee,
+        before=before,
+        after=audit.changed(before, audit.snapshot(employee)),
     )
     return employee
 
 
 def _salary_row(employee: Employee, valid_from: date, base_salary_fen: int, reason: str) -> None:
     if base_salary_fen < 0:
-        raise DomainError(
-            "negative_salary", _("A salary cannot be negative."), field="base_salary"
-        )
+        raise DomainError("negative_salary", _("A salary cannot be negative."), field="base_salary")
     if SalaryChange.objects.filter(employee=employee, valid_from=valid_from).exists():
         raise DomainError(
             "salary_duplicate",
@@ -364,9 +376,14 @@ def salary_change_record(
         )
     _salary_row(employee, valid_from, base_salary_fen, reason.strip())
     audit.record(
-        actor=actor, action="org.salary.change", target=employee,
-        after={"valid_from": valid_from.isoformat(), "base_salary_fen": base_salary_fen,
-               "reason": reason.strip()},
+        actor=actor,
+        action="org.salary.change",
+        target=employee,
+        after={
+            "valid_from": valid_from.isoformat(),
+            "base_salary_fen": base_salary_fen,
+            "reason": reason.strip(),
+        },
     )
 
 
@@ -390,7 +407,9 @@ def user_create_for_employee(
     employee.user = user
     employee.save(update_fields=["user"])
     audit.record(
-        actor=actor, action="org.user.create", target=user,
+        actor=actor,
+        action="org.user.create",
+        target=user,
         after={"username": user.username, "employee": employee.pk},
     )
     return user
@@ -440,9 +459,14 @@ def role_grant(
     )
     if created:
         audit.record(
-            actor=actor, action="org.role.grant", target=user,
-            after={"role": role, "region": getattr(region, "pk", None),
-                   "department": getattr(department, "pk", None)},
+            actor=actor,
+            action="org.role.grant",
+            target=user,
+            after={
+                "role": role,
+                "region": getattr(region, "pk", None),
+                "department": getattr(department, "pk", None),
+            },
         )
     forget_scope(user)
     return grant
@@ -452,7 +476,9 @@ def role_grant(
 def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
     require_manage_org(actor)
     audit.record(
-        actor=actor, action="org.role.revoke", target=grant.user,
+        actor=actor,
+        action="org.role.revoke",
+        target=grant.user,
         before={"role": grant.role, "region": grant.region_id, "department": grant.department_id},
     )
     grant.delete()

@@ -39,11 +39,9 @@ def reference_save(*, actor: Any, kind: str, data: dict[str, Any], pk: int | Non
     require_manage_org(actor)
     model = _REFERENCE_MODELS[kind]
     instance = model() if pk is None else model.objects.select_for_update().get(pk=pk)
-    if kind == "entity" and pk is not None and data.get("parent") is not None:
-        if data["parent"].pk == pk:
-            raise DomainError(
-                "entity_cycle", _("An entity cannot be its own parent."), field="parent"
-            )
+    parent = data.get("parent")
+    if kind == "entity" and pk is not None and parent is not None and parent.pk == pk:
+        raise DomainError("entity_cycle", _("An entity cannot be its own parent."), field="parent")
     action = f"org.{kind}.{'create' if pk is None else 'update'}"
     return save_audited(actor=actor, instance=instance, data=data, action=action)
 
@@ -82,8 +80,12 @@ def department_save(
         actor=actor,
         instance=department,
         data={
-            "code": code, "name": name, "entity": entity, "parent": parent,
-            "region": region, "active": active,
+            "code": code,
+            "name": name,
+            "entity": entity,
+            "parent": parent,
+            "region": region,
+            "active": active,
         },
         action="org.department.create" if pk is None else "org.department.update",
     )
@@ -97,11 +99,9 @@ def _repath(department: Department, old_path: str, new_path: str) -> None:
     department.path = new_path
     department.save(update_fields=["path"])
     if old_path:
-        descendants = Department.objects.filter(path__startswith=old_path).exclude(
-            pk=department.pk
-        )
+        descendants = Department.objects.filter(path__startswith=old_path).exclude(pk=department.pk)
         for child in descendants:
-            child.path = new_path + child.path[len(old_path):]
+            child.path = new_path + child.path[len(old_path) :]
             child.save(update_fields=["path"])
 
 
@@ -111,18 +111,20 @@ def position_save(*, actor: Any, data: dict[str, Any], pk: int | None = None) ->
     instance = Position() if pk is None else Position.objects.select_for_update().get(pk=pk)
     nxt = data.get("next_position")
     if pk is not None and nxt is not None:
-        seen = {pk}
-        while nxt is not None:
-            if nxt.pk in seen:
+        links = dict(Position.objects.values_list("pk", "next_position_id"))
+        step: int | None = nxt.pk
+        while step is not None:
+            if step == pk:
                 raise DomainError(
                     "ladder_cycle",
                     _("The career path would loop back to this post."),
                     field="next_position",
                 )
-            seen.add(nxt.pk)
-            nxt = nxt.next_position
+            step = links.get(step)
     return save_audited(
-        actor=actor, instance=instance, data=data,
+        actor=actor,
+        instance=instance,
+        data=data,
         action="org.position.create" if pk is None else "org.position.update",
     )  # type: ignore[return-value]
 
@@ -139,7 +141,9 @@ def criterion_add(
         position=position, kind=kind, params=clean, order=order
     )
     audit.record(
-        actor=actor, action="org.criterion.add", target=criterion,
+        actor=actor,
+        action="org.criterion.add",
+        target=criterion,
         after={"position": position.pk, "kind": kind, "params": clean},
     )
     return criterion
@@ -161,11 +165,16 @@ def competency_add(
     if not name.strip():
         raise DomainError("required", _("A competency needs a name."), field="name")
     competency = PostCompetency.objects.create(
-        position=position, name=name.strip(), description=description,
-        competency_code=competency_code, order=position.competencies.count(),
+        position=position,
+        name=name.strip(),
+        description=description,
+        competency_code=competency_code,
+        order=position.competencies.count(),
     )
     audit.record(
-        actor=actor, action="org.competency.add", target=competency,
+        actor=actor,
+        action="org.competency.add",
+        target=competency,
         after=audit.snapshot(competency),
     )
     return competency
