@@ -49,14 +49,17 @@ def test_orm_cannot_update_or_delete(entry):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
 def test_postgresql_trigger_refuses_raw_update_and_delete(entry):
-    table = AuditLog._meta.db_table
-    for sql in (
-        f"UPDATE {table} SET action = 'x' WHERE id = %s",
-        f"DELETE FROM {table} WHERE id = %s",
-    ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+    statements = (
+        "UPDATE core_auditlog SET action = 'x' WHERE id = %s",
+        "DELETE FROM core_auditlog WHERE id = %s",
+    )
+    for sql in statements:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert AuditLog.objects.get(pk=entry.pk).action == "test.write"
 
 

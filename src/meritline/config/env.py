@@ -36,7 +36,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not an integer") from exc
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not an integer"
+        ) from exc
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -49,9 +49,7 @@ class Scope:
 
     def sees_pay_of(self, employee_id: int | None) -> bool:
         """Pay fields and ID numbers: pay roles for rows in scope, and the employee themself."""
-        return self.pay_fields or (
-            employee_id is not None and employee_id == self.self_employee_id
-        )
+        return self.pay_fields or (employee_id is not None and employee_id == self.self_employee_id)
 
 
 _CACHE_ATTR = "_meritline_scope"

@@ -75,8 +75,9 @@ def validate(kind: str, params: dict[str, Any]) -> dict[str, Any]:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "params"
         raise DomainError(
-            "criterion_params", _("Criterion field %(loc)s: %(msg)s") % {
-                "loc": loc, "msg": first["msg"]}, field="params",
+            "criterion_params",
+            _("Criterion field %(loc)s: %(msg)s") % {"loc": loc, "msg": first["msg"]},
+            field="params",
         ) from exc
     if isinstance(parsed, MetricParams):
         known = MONEY_METRICS | RATE_METRICS
@@ -103,7 +104,9 @@ def describe(kind: str, params: dict[str, Any]) -> str:
         value = Decimal(str(params.get("min_value", 0)))
         shown = format_fen(int(value)) if metric in MONEY_METRICS else f"{value * 100:.0f}%"
         return _("%(label)s over the last %(months)s months ≥ %(value)s") % {
-            "label": metric_label(metric), "months": params.get("window_months"), "value": shown,
+            "label": metric_label(metric),
+            "months": params.get("window_months"),
+            "value": shown,
         }
     if kind == "client_count":
         return _("At least %(n)s enterprise clients") % {"n": params.get("min_count")}

@@ -27,14 +27,16 @@ def validate(value: str) -> None:
     and check digit."""
     if not _PATTERN.match(value):
         raise DomainError(
-            "id_number_format", _("An ID number has 17 digits followed by a digit or X."),
+            "id_number_format",
+            _("An ID number has 17 digits followed by a digit or X."),
             field="id_number",
         )
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
         raise DomainError(
-            "id_number_birth", _("The birth date inside the ID number is not a real date."),
+            "id_number_birth",
+            _("The birth date inside the ID number is not a real date."),
             field="id_number",
         ) from exc
     if check_digit(value[:17]) != value[17]:

@@ -18,8 +18,12 @@ class LegalEntity(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent entity"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent entity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -50,15 +54,25 @@ class Department(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     entity = models.ForeignKey(
-        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT,
+        LegalEntity,
+        verbose_name=_("legal entity"),
+        on_delete=models.PROTECT,
         related_name="departments",
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="departments",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -95,8 +109,12 @@ class JobLevel(models.Model):
     name = models.CharField(_("name"), max_length=100)
     rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("Higher is more senior."))
     family = models.ForeignKey(
-        JobFamily, verbose_name=_("job family"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="levels",
+        JobFamily,
+        verbose_name=_("job family"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="levels",
     )
 
     class Meta:
@@ -114,18 +132,30 @@ class Position(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     family = models.ForeignKey(
-        JobFamily, verbose_name=_("job family"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="positions",
+        JobFamily,
+        verbose_name=_("job family"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     level = models.ForeignKey(
-        JobLevel, verbose_name=_("job level"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="positions",
+        JobLevel,
+        verbose_name=_("job level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     description = models.TextField(_("description"), blank=True)
     pay_structure = models.CharField(_("pay structure"), max_length=200, blank=True)
     next_position = models.ForeignKey(
-        "self", verbose_name=_("next post on the career path"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="previous_positions",
+        "self",
+        verbose_name=_("next post on the career path"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="previous_positions",
     )
     is_sales_post = models.BooleanField(_("sales post"), default=False)
     ladder_order = models.PositiveSmallIntegerField(_("ladder order"), null=True, blank=True)
@@ -196,7 +226,9 @@ class Platform(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     launched_on = models.DateField(_("launch date"))
     stage = models.CharField(
-        _("maturity stage"), max_length=16, choices=PlatformStage.choices,
+        _("maturity stage"),
+        max_length=16,
+        choices=PlatformStage.choices,
         default=PlatformStage.MATURE,
     )
 
@@ -251,8 +283,12 @@ class Employee(models.Model):
     id_number_encrypted = models.TextField(blank=True, editable=False)
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="employee",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employee",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -285,29 +321,45 @@ class Assignment(models.Model):
     """Where an employee sits from ``valid_from`` to ``valid_to`` (inclusive; open if null)."""
 
     employee = models.ForeignKey(
-        Employee, verbose_name=_("employee"), on_delete=models.CASCADE,
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
         related_name="assignments",
     )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT,
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
         related_name="assignments",
     )
     position = models.ForeignKey(
         Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="assignments"
     )
     level = models.ForeignKey(
-        JobLevel, verbose_name=_("job level"), null=True, blank=True, on_delete=models.PROTECT,
+        JobLevel,
+        verbose_name=_("job level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assignments",
     )
     manager = models.ForeignKey(
-        Employee, verbose_name=_("manager"), null=True, blank=True, on_delete=models.PROTECT,
+        Employee,
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="managed_assignments",
     )
     platform = models.ForeignKey(
-        Platform, verbose_name=_("sales platform"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="assignments",
+        Platform,
+        verbose_name=_("sales platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
 
@@ -370,9 +422,7 @@ class TrainingRecord(models.Model):
     course = models.CharField(_("course"), max_length=150)
     completed_on = models.DateField(_("completed on"))
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, default=0)
-    score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=1, null=True, blank=True
-    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
 
     class Meta:
         ordering = ["employee_id", "-completed_on"]
@@ -391,7 +441,10 @@ class RoleGrant(models.Model):
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department subtree"), null=True, blank=True,
+        Department,
+        verbose_name=_("department subtree"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
     )
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meritline.core.access import Scope, scope_for
 from meritline.core.errors import NotFoundError
@@ -22,7 +23,6 @@ from meritline.org.models import (
     Region,
     RoleGrant,
 )
-from django.utils.translation import gettext as _
 
 
 def today() -> date:
@@ -39,8 +39,8 @@ def reporting_subtree(manager_ids: Iterable[int], *, on: date | None = None) -> 
     """The managers and everyone below them through reporting lines on ``on``."""
     day = on or today()
     reports: dict[int, list[int]] = defaultdict(list)
-    for employee_id, manager_id in assignments_on(day).exclude(manager=None).values_list(
-        "employee_id", "manager_id"
+    for employee_id, manager_id in (
+        assignments_on(day).exclude(manager=None).values_list("employee_id", "manager_id")
     ):
         reports[manager_id].append(employee_id)
     seen: set[int] = set()
@@ -83,9 +83,7 @@ def visible_employee_q(scope: Scope, *, on: date | None = None, prefix: str = ""
         if scope.department_ids:
             dept_q |= _department_subtree_q(scope.department_ids)
         departments = Department.objects.filter(dept_q).values("pk")
-        ids |= set(
-            current.filter(department__in=departments).values_list("employee_id", flat=True)
-        )
+        ids |= set(current.filter(department__in=departments).values_list("employee_id", flat=True))
     return Q(**{f"{prefix}pk__in": ids})
 
 
@@ -145,8 +143,10 @@ def department_list(*, user: object) -> QuerySet[Department]:
     if scope.department_ids:
         q |= _department_subtree_q(scope.department_ids)
     visible = Employee.objects.filter(visible_employee_q(scope)).values("pk")
-    paths = assignments_on(today()).filter(employee__in=visible).values_list(
-        "department__path", flat=True
+    paths = (
+        assignments_on(today())
+        .filter(employee__in=visible)
+        .values_list("department__path", flat=True)
     )
     ancestor_ids: set[int] = set()
     for path in set(paths):
