@@ -89,6 +89,9 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @staticmethod
     def generate() -> tuple[str, str, str]:
         """A new raw token, its display prefix and its hash."""
