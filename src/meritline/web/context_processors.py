@@ -6,11 +6,34 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from meritline.core.access import scope_for
+from meritline.core.access import Role, scope_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"scope": scope_for(user)}
+    scope = scope_for(user)
+    return {
+        "scope": scope,
+        "user_roles": role_badges(scope.roles),
+        "user_display_name": display_name(user),
+    }
+
+
+def role_badges(roles: frozenset[str]) -> list[dict[str, str]]:
+    """The user's roles, most powerful first, as ``{"code", "label"}`` for badges."""
+    ordered = [role for role in Role if role.value in roles and role is not Role.EMPLOYEE]
+    if Role.EMPLOYEE.value in roles:
+        ordered.append(Role.EMPLOYEE)
+    return [{"code": role.value, "label": str(role.label)} for role in ordered]
+
+
+def display_name(user: Any) -> str:
+    try:
+        employee = user.employee
+    except Exception:  # RelatedObjectDoesNotExist: a login without a person (e.g. an admin)
+        employee = None
+    if employee is not None:
+        return str(employee.name)
+    return str(user.get_full_name() or user.username)

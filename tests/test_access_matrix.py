@@ -1,0 +1,351 @@
+"""The access matrix (SPEC PLT-3): every URL pattern and every API operation, every role.
+
+Each endpoint must be described in PAGES or API_OPERATIONS below; a new endpoint that is
+not fails ``test_every_url_is_in_the_matrix`` / ``test_every_api_operation_is_in_the_matrix``.
+
+For each role the test asserts the status (anonymous: login redirect or 401; a role the
+endpoint is not for: 403; an object outside the role's scope: 404) and, for lists and
+exports, that rows outside the scope never appear (刘洋 of 华南 is outside the scope of the
+华东 HR business partner, of 张伟's team and of 陈静 herself).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from meritline.config.api import api
+from meritline.org.models import ImportRun
+from tests.conftest import World
+
+ROLES = ("hr_admin", "hrbp", "sales_manager", "employee", "finance", "auditor")
+ALL = frozenset(ROLES)
+ALL_ROWS = frozenset({"hr_admin", "finance", "auditor"})
+SCOPED = frozenset({"hrbp", "sales_manager", "employee"})
+PEOPLE_MANAGERS = frozenset({"hr_admin", "hrbp"})
+PEOPLE = ("XH00006", "刘洋")  # 刘洋 of 华南: outside every scoped role's reach
+SOUTH = ("华南销售部",)  # the 华南 sales department: outside every scoped role's reach
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call an endpoint and who may.
+
+    ``url`` builds the path from the world; ``allowed`` roles get 200 (or a redirect after a
+    POST); other roles get 403. ``outside`` marks a URL naming an object outside the scoped
+    roles' reach: those of them that are allowed get 404; roles that are not allowed get 403
+    (or 404, when the object is outside their scope as well). ``lists`` names texts of rows
+    outside the scoped roles' reach that a list or export must never show them.
+    """
+
+    url: Callable[[World], str]
+    allowed: frozenset[str] = ALL
+    outside: frozenset[str] = frozenset()
+    lists: tuple[str, ...] = ()
+    method: str = "GET"
+    body: Callable[[World], dict] | None = None
+    public: bool = False
+    ok: tuple[int, ...] = (200,)
+
+
+def _import_run(w: World) -> int:
+    run = ImportRun.objects.create(
+        kind="employees", file_name="x.csv", checksum="0" * 64, actor=w.hr_admin
+    )
+    return run.pk
+
+
+def _placement(w: World) -> dict:
+    return {"department": w.team_a.code, "position": w.rep.code}
+
+
+PAGES: dict[str, Case] = {
+    "set_language": Case(lambda w: "/i18n/setlang/", public=True, method="POST", ok=(302,)),
+    "login": Case(lambda w: "/accounts/login/", public=True),
+    "logout": Case(lambda w: "/accounts/logout/", public=True, method="POST", ok=(302,)),
+    "core_tokens:list": Case(lambda w: "/accounts/tokens/"),
+    "core_tokens:create": Case(
+        lambda w: "/accounts/tokens/create/",
+        method="POST",
+        body=lambda w: {"name": "matrix"},
+        ok=(200, 302),
+    ),
+    "core_tokens:revoke": Case(
+        lambda w: "/accounts/tokens/999999/revoke/", method="POST", allowed=frozenset(), outside=ALL
+    ),
+    "web:home": Case(lambda w: "/"),
+    "web:audit_log": Case(lambda w: "/audit/", allowed=frozenset({"hr_admin", "auditor"})),
+    "web:audit_export": Case(
+        lambda w: "/audit/export/?format=csv", allowed=frozenset({"hr_admin", "auditor"})
+    ),
+    "org:employee_list": Case(lambda w: "/org/employees/", lists=PEOPLE),
+    "org:employee_export": Case(lambda w: "/org/employees/export/?format=csv", lists=PEOPLE),
+    "org:employee_create": Case(lambda w: "/org/employees/new/", allowed=PEOPLE_MANAGERS),
+    "org:employee_detail": Case(lambda w: f"/org/employees/{w.liuyang.pk}/", outside=SCOPED),
+    "org:employee_edit": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/edit/", allowed=PEOPLE_MANAGERS, outside=SCOPED
+    ),
+    "org:employee_assign": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/assign/", allowed=PEOPLE_MANAGERS, outside=SCOPED
+    ),
+    "org:employee_leave": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/leave/", allowed=PEOPLE_MANAGERS, outside=SCOPED
+    ),
+    "org:employee_salary": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/salary/",
+        allowed=frozenset({"hr_admin", "finance"}),
+        outside=SCOPED,
+    ),
+    "org:employee_login": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/login/", allowed=PEOPLE_MANAGERS, outside=SCOPED
+    ),
+    "org:team_on": Case(
+        lambda w: f"/org/team-on/?department={w.root.pk}&on=2026-06-30", lists=PEOPLE
+    ),
+    "org:department_list": Case(lambda w: "/org/departments/", lists=SOUTH),
+    "org:department_create": Case(
+        lambda w: "/org/departments/new/", allowed=frozenset({"hr_admin"})
+    ),
+    "org:department_edit": Case(
+        lambda w: f"/org/departments/{w.sales_south.pk}/edit/", allowed=frozenset({"hr_admin"})
+    ),
+    "org:org_chart": Case(lambda w: "/org/chart/", lists=PEOPLE),
+    "org:post_ladder": Case(lambda w: "/org/posts/"),
+    "org:position_create": Case(lambda w: "/org/positions/new/", allowed=frozenset({"hr_admin"})),
+    "org:position_detail": Case(lambda w: f"/org/positions/{w.senior.pk}/"),
+    "org:position_edit": Case(
+        lambda w: f"/org/positions/{w.senior.pk}/edit/", allowed=frozenset({"hr_admin"})
+    ),
+    "org:criterion_add": Case(
+        lambda w: f"/org/positions/{w.senior.pk}/criteria/add/", allowed=frozenset({"hr_admin"})
+    ),
+    "org:criterion_remove": Case(
+        lambda w: "/org/criteria/999999/remove/",
+        method="POST",
+        allowed=frozenset(),
+        outside=frozenset({"hr_admin"}),
+    ),
+    "org:competency_add": Case(
+        lambda w: f"/org/positions/{w.senior.pk}/competencies/add/", allowed=frozenset({"hr_admin"})
+    ),
+    "org:reference_list": Case(lambda w: "/org/ref/entity/"),
+    "org:reference_create": Case(lambda w: "/org/ref/region/new/", allowed=frozenset({"hr_admin"})),
+    "org:reference_edit": Case(
+        lambda w: f"/org/ref/region/{w.south.pk}/edit/", allowed=frozenset({"hr_admin"})
+    ),
+    "org_import:employees": Case(lambda w: "/org/import/", allowed=PEOPLE_MANAGERS),
+    "org_import:run_detail": Case(
+        lambda w: f"/org/import/runs/{_import_run(w)}/",
+        allowed=PEOPLE_MANAGERS,
+        outside=frozenset({"hrbp"}),
+    ),
+    "org_import:confirm": Case(
+        lambda w: f"/org/import/runs/{_import_run(w)}/confirm/",
+        method="POST",
+        allowed=PEOPLE_MANAGERS,
+        outside=frozenset({"hrbp"}),
+        ok=(302, 400),
+    ),
+    "org_import:run_errors": Case(
+        lambda w: f"/org/import/runs/{_import_run(w)}/errors.csv",
+        allowed=PEOPLE_MANAGERS,
+        outside=frozenset({"hrbp"}),
+    ),
+    "org_import:template": Case(lambda w: "/org/import/template.csv", allowed=PEOPLE_MANAGERS),
+    "api:openapi-json": Case(lambda w: "/api/v1/openapi.json", public=True),
+    "api:openapi-view": Case(lambda w: "/api/v1/docs", public=True),
+    "api:api-root": Case(lambda w: "/api/v1/", public=True, ok=(200, 404)),
+}
+
+# API operations by operationId. Writes use a well-formed body so that only access decides.
+API_OPERATIONS: dict[str, Case] = {
+    "org_employee_list": Case(lambda w: "/api/v1/org/employees", lists=PEOPLE),
+    "org_employee_get": Case(lambda w: f"/api/v1/org/employees/{w.liuyang.pk}", outside=SCOPED),
+    "org_employee_create": Case(
+        lambda w: "/api/v1/org/employees",
+        method="POST",
+        allowed=PEOPLE_MANAGERS,
+        body=lambda w: {
+            "employee_no": "XH07777",
+            "name": "矩阵",
+            "entity": w.sh.code,
+            "hire_date": "2026-01-05",
+            "department": w.team_a.code,
+            "position": w.rep.code,
+        },
+        ok=(201,),
+    ),
+    "org_employee_update": Case(
+        lambda w: f"/api/v1/org/employees/{w.liuyang.pk}",
+        method="PATCH",
+        allowed=PEOPLE_MANAGERS,
+        outside=SCOPED,
+        body=lambda w: {"phone": "13900000000"},
+    ),
+    "org_employee_assignments": Case(
+        lambda w: f"/api/v1/org/employees/{w.liuyang.pk}/assignments", outside=SCOPED
+    ),
+    "org_employee_assign": Case(
+        lambda w: f"/api/v1/org/employees/{w.liuyang.pk}/assignments",
+        method="POST",
+        allowed=frozenset({"hr_admin"}),
+        outside=SCOPED,
+        ok=(201, 200),
+        body=lambda w: {
+            "department": w.sales_south.code,
+            "position": w.senior.code,
+            "valid_from": "2026-06-01",
+            "reason": "晋升",
+        },
+    ),
+    "org_employee_leave": Case(
+        lambda w: f"/api/v1/org/employees/{w.liuyang.pk}/leave",
+        method="POST",
+        allowed=frozenset({"hr_admin"}),
+        outside=SCOPED,
+        body=lambda w: {"leave_date": "2026-10-31", "leave_reason": "resigned"},
+    ),
+    "org_department_list": Case(lambda w: "/api/v1/org/departments", lists=SOUTH),
+    "org_department_create": Case(
+        lambda w: "/api/v1/org/departments",
+        method="POST",
+        allowed=frozenset({"hr_admin"}),
+        body=lambda w: {"code": "MX", "name": "矩阵部", "entity": w.sh.code},
+        ok=(201,),
+    ),
+    "org_department_update": Case(
+        lambda w: f"/api/v1/org/departments/{w.sales_south.pk}",
+        method="PATCH",
+        allowed=frozenset({"hr_admin"}),
+        body=lambda w: {"name": "华南销售一部"},
+    ),
+    "org_entity_list": Case(lambda w: "/api/v1/org/entities"),
+    "org_region_list": Case(lambda w: "/api/v1/org/regions"),
+    "org_position_list": Case(lambda w: "/api/v1/org/positions"),
+    "org_level_list": Case(lambda w: "/api/v1/org/levels"),
+    "org_platform_list": Case(lambda w: "/api/v1/org/platforms"),
+    "org_chart": Case(lambda w: "/api/v1/org/chart", lists=PEOPLE),
+    "org_team_members": Case(
+        lambda w: f"/api/v1/org/teams/{w.root.pk}/members?on=2026-06-30", lists=PEOPLE
+    ),
+}
+
+# API URL names are covered through their operations.
+API_URL_NAMES = {f"api:{op}" for op in API_OPERATIONS}
+
+
+def _url_names(patterns, namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _url_names(pattern.url_patterns, full)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = {n for n in _url_names(get_resolver().url_patterns) if not n.startswith("admin:")}
+    missing = names - set(PAGES) - API_URL_NAMES
+    assert not missing, f"endpoints without an access case: {sorted(missing)}"
+
+
+def test_every_api_operation_is_in_the_matrix():
+    schema = api.get_openapi_schema()
+    operations = {
+        op["operationId"]
+        for item in schema["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    assert operations == set(API_OPERATIONS), operations ^ set(API_OPERATIONS)
+
+
+def _call(client: Client, case: Case, world: World):
+    url = case.url(world)
+    body = case.body(world) if case.body else {}
+    if case.method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return getattr(client, case.method.lower())(
+            url, json.dumps(body), content_type="application/json"
+        )
+    return client.post(url, body)
+
+
+def _expected(case: Case, role: str) -> set[int]:
+    if role in case.outside:
+        return {404}
+    if role not in case.allowed:
+        return {403, 404}
+    return set(case.ok) | ({302} if case.method == "POST" else set())
+
+
+def _check(case: Case, role: str | None, world: World) -> None:
+    client = Client()
+    if role is not None:
+        client.force_login(world.user(role))
+    response = _call(client, case, world)
+    url = case.url(world)
+    if role is None:
+        if case.public:
+            assert response.status_code in set(case.ok) | {302, 405}, url
+        elif url.startswith("/api/"):
+            assert response.status_code == 401, url
+        else:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+        return
+    if case.public:
+        return
+    expected = _expected(case, role)
+    assert response.status_code in expected, (role, case.method, url, response.status_code)
+    if case.lists and role in SCOPED and response.status_code == 200:
+        text = _text(response)
+        for marker in case.lists:
+            assert marker not in text, (role, url, marker)
+
+
+def _text(response) -> str:
+    content = b"".join(response) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(json.loads(content), ensure_ascii=False)
+    return content.decode("utf-8", "replace")
+
+
+def _all_rows_role_sees_outsider(case: Case, world: World) -> None:
+    client = Client()
+    client.force_login(world.hr_admin)
+    text = _text(_call(client, case, world))
+    assert any(marker in text for marker in case.lists), case.url(world)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_page_access(world, name, role):
+    _check(PAGES[name], role, world)
+
+
+@pytest.mark.parametrize("operation", sorted(API_OPERATIONS))
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_api_access(world, operation, role):
+    _check(API_OPERATIONS[operation], role, world)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in [*PAGES.values(), *API_OPERATIONS.values()] if c.lists],
+    ids=lambda c: c.url.__code__.co_consts[1] if len(c.url.__code__.co_consts) > 1 else "list",
+)
+def test_lists_do_show_the_outsider_to_all_row_roles(world, case):
+    """The negative checks above would pass on an empty page; this proves the row exists."""
+    _all_rows_role_sees_outsider(case, world)
+
+
+def test_matrix_date_is_inside_the_world():
+    assert date(2026, 6, 30) > date(2021, 3, 1)
