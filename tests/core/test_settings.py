@@ -82,3 +82,14 @@ def test_passwords_are_hashed_with_argon2():
     from meritline.config.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_pages_open_in_chinese_whatever_the_browser_says(client, db):
+    response = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert b'lang="zh-Hans"' in response.content
+
+
+def test_the_api_follows_accept_language(client, db):
+    response = client.get("/api/v1/org/employees", headers={"Accept-Language": "en"})
+    assert response.status_code == 401
+    assert response.headers.get("Content-Language") == "en"
