@@ -32,7 +32,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if Path(CHROMIUM).exists() or shutil.which("chromium"):
         return
-    skip = pytest.mark.skip(reason=f"browser tests need chromium at {CHROMIUM} (apt-get install chromium)")
+    skip = pytest.mark.skip(
+        reason=f"browser tests need chromium at {CHROMIUM} (apt-get install chromium)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -50,7 +52,9 @@ def playwright_browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(playwright_browser, transactional_db, live_server, world):  # noqa: ARG001 - world fills the live DB
-    context = playwright_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context = playwright_browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="zh-CN"
+    )
     pg = context.new_page()
     pg.base_url = live_server.url  # type: ignore[attr-defined]
     yield pg
@@ -60,8 +64,11 @@ def page(playwright_browser, transactional_db, live_server, world):  # noqa: ARG
 @pytest.fixture
 def phone(playwright_browser, transactional_db, live_server, world):  # noqa: ARG001
     context = playwright_browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
     )
     pg = context.new_page()
     pg.base_url = live_server.url  # type: ignore[attr-defined]
