@@ -51,7 +51,7 @@ def playwright_browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(playwright_browser, transactional_db, live_server, world):  # noqa: ARG001 - world fills the live DB
+def page(playwright_browser, transactional_db, live_server, world):
     context = playwright_browser.new_context(
         viewport={"width": 1280, "height": 800}, locale="zh-CN"
     )
@@ -62,7 +62,7 @@ def page(playwright_browser, transactional_db, live_server, world):  # noqa: ARG
 
 
 @pytest.fixture
-def phone(playwright_browser, transactional_db, live_server, world):  # noqa: ARG001
+def phone(playwright_browser, transactional_db, live_server, world):
     context = playwright_browser.new_context(
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
