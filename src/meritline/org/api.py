@@ -210,6 +210,7 @@ class PositionOut(Schema):
 
 class ChartNodeOut(Schema):
     id: int
+    employee_no: str
     name: str
     position: str
     department: str

@@ -98,6 +98,11 @@ def validate(kind: str, params: dict[str, Any]) -> dict[str, Any]:
 def describe(kind: str, params: dict[str, Any]) -> str:
     """The rule in words, in the active language ("近12个月销售额 ≥ ¥800,000.00")."""
     if kind == "tenure_years":
+        if params.get("job_family"):
+            return _("At least %(n)s years in the job family %(family)s") % {
+                "n": params.get("min_years"),
+                "family": params["job_family"],
+            }
         return _("At least %(n)s years of tenure") % {"n": params.get("min_years")}
     if kind == "metric_threshold":
         metric = params.get("metric", "")

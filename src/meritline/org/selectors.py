@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -193,31 +194,37 @@ def grants_for(*, user: object) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(user=user).select_related("region", "department")
 
 
-def org_chart(*, user: object, on: date | None = None) -> list[dict[str, object]]:
-    """The reporting tree of visible employees as nested dicts (roots: no visible manager)."""
+def org_chart(
+    *, user: object, department: Department | None = None, on: date | None = None
+) -> list[dict[str, Any]]:
+    """The reporting tree of the employees the user sees, as nested dicts.
+
+    With ``department``, only people whose assignment lies in its subtree; anyone whose
+    manager is not shown becomes a root.
+    """
     day = on or today()
-    employees = list(employee_list(user=user, on=day))
-    by_id = {e.pk: e for e in employees}
-    children: dict[int | None, list[Employee]] = defaultdict(list)
-    for employee in employees:
+    placed: list[tuple[Employee, Assignment]] = []
+    for employee in employee_list(user=user, on=day).order_by("employee_no"):
         assignment = current_assignment(employee)
         if assignment is None:
             continue
-        manager_id = assignment.manager_id if assignment.manager_id in by_id else None
-        children[manager_id].append(employee)
+        if department is not None and not assignment.department.path.startswith(department.path):
+            continue
+        placed.append((employee, assignment))
+    shown = {employee.pk for employee, _ in placed}
+    children: dict[int | None, list[tuple[Employee, Assignment]]] = defaultdict(list)
+    for employee, assignment in placed:
+        manager_id = assignment.manager_id if assignment.manager_id in shown else None
+        children[manager_id].append((employee, assignment))
 
-    def node(employee: Employee) -> dict[str, object]:
-        assignment = current_assignment(employee)
+    def node(employee: Employee, assignment: Assignment) -> dict[str, Any]:
         return {
             "id": employee.pk,
             "name": employee.name,
-            "position": assignment.position.name if assignment else "",
-            "department": assignment.department.name if assignment else "",
-            "children": [node(c) for c in sorted(children.get(employee.pk, []), key=_key)],
+            "employee_no": employee.employee_no,
+            "position": assignment.position.name,
+            "department": assignment.department.name,
+            "children": [node(e, a) for e, a in children.get(employee.pk, [])],
         }
 
-    return [node(root) for root in sorted(children.get(None, []), key=_key)]
-
-
-def _key(employee: Employee) -> str:
-    return employee.employee_no
+    return [node(e, a) for e, a in children.get(None, [])]

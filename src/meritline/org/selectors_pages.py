@@ -156,41 +156,6 @@ def trainings_of(*, user: object, employee: Employee) -> QuerySet[TrainingRecord
     return TrainingRecord.objects.filter(employee=employee).order_by("-completed_on")
 
 
-def org_chart_for(
-    *, user: object, department: Department | None = None, on: date | None = None
-) -> list[dict[str, Any]]:
-    """The reporting tree (as ``selectors.org_chart``), optionally only the people whose
-    current department lies in ``department``'s subtree; everyone whose manager is not
-    shown becomes a root."""
-    day = on or selectors.today()
-    employees = list(selectors.employee_list(user=user, on=day).order_by("employee_no"))
-    placed: list[tuple[Employee, Any]] = []
-    for employee in employees:
-        assignment = selectors.current_assignment(employee)
-        if assignment is None:
-            continue
-        if department is not None and not assignment.department.path.startswith(department.path):
-            continue
-        placed.append((employee, assignment))
-    shown = {e.pk for e, _a in placed}
-    children: dict[int | None, list[tuple[Employee, Any]]] = defaultdict(list)
-    for employee, assignment in placed:
-        manager_id = assignment.manager_id if assignment.manager_id in shown else None
-        children[manager_id].append((employee, assignment))
-
-    def node(employee: Employee, assignment: Any) -> dict[str, Any]:
-        return {
-            "id": employee.pk,
-            "name": employee.name,
-            "employee_no": employee.employee_no,
-            "position": assignment.position.name,
-            "department": assignment.department.name,
-            "children": [node(e, a) for e, a in children.get(employee.pk, [])],
-        }
-
-    return [node(e, a) for e, a in children.get(None, [])]
-
-
 def team_on_rows(
     *, user: object, department: Department, on: date
 ) -> list[tuple[Employee, Assignment]]:

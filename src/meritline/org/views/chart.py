@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meritline.org import selectors
-from meritline.org import selectors_pages as pages
 from meritline.org.forms import indented
 from meritline.org.models import Department
 from meritline.org.views.common import org_view
@@ -45,7 +44,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
     form = ChartFilterForm(request.GET, user=request.user)
     form.is_valid()
     department = getattr(form, "cleaned_data", {}).get("department")
-    tree = _with_urls(pages.org_chart_for(user=request.user, department=department))
+    tree = _with_urls(selectors.org_chart(user=request.user, department=department))
     return render(
         request,
         "org/chart/org_chart.html",
