@@ -32,12 +32,11 @@ from meritline.core.listing import apply_sort, paginate
 from meritline.org import importers
 from meritline.org.importers.employees import COLUMNS, column_label, template_rows
 from meritline.org.models import ImportRun
+from meritline.org.selectors import import_run_get, import_run_list
 from meritline.org.services.imports import (
     ALL_OR_NOTHING,
     VALID_ROWS,
     employee_import,
-    import_run_get,
-    import_run_list,
 )
 
 SESSION_KEY = "org_import_pending"

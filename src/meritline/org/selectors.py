@@ -17,6 +17,7 @@ from meritline.org.models import (
     Assignment,
     Department,
     Employee,
+    ImportRun,
     JobLevel,
     LegalEntity,
     Platform,
@@ -37,21 +38,20 @@ def assignments_on(day: date) -> QuerySet[Assignment]:
 
 
 def reporting_subtree(manager_ids: Iterable[int], *, on: date | None = None) -> set[int]:
-    """The managers and everyone below them through reporting lines on ``on``."""
+    """The managers and everyone below them through reporting lines on ``on``.
+
+    Walks down one level per query, so its cost follows the subtree, not the company.
+    """
     day = on or today()
-    reports: dict[int, list[int]] = defaultdict(list)
-    for employee_id, manager_id in (
-        assignments_on(day).exclude(manager=None).values_list("employee_id", "manager_id")
-    ):
-        reports[manager_id].append(employee_id)
-    seen: set[int] = set()
-    stack = list(manager_ids)
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        stack.extend(reports.get(current, ()))
+    current = assignments_on(day)
+    seen = set(manager_ids)
+    frontier = set(seen)
+    while frontier:
+        reports = set(
+            current.filter(manager_id__in=frontier).values_list("employee_id", flat=True)
+        )
+        frontier = reports - seen
+        seen |= frontier
     return seen
 
 
@@ -228,3 +228,19 @@ def org_chart(
         }
 
     return [node(e, a) for e, a in children.get(None, [])]
+
+
+def import_run_list(*, user: object) -> QuerySet[ImportRun]:
+    """Employee import runs: HR admins see all, HR business partners their own."""
+    scope = scope_for(user)
+    if not scope.manage_people:
+        return ImportRun.objects.none()
+    runs = ImportRun.objects.filter(kind="employees").select_related("actor__employee")
+    return runs if scope.manage_org else runs.filter(actor=user)
+
+
+def import_run_get(*, user: object, pk: int) -> ImportRun:
+    try:
+        return import_run_list(user=user).get(pk=pk)
+    except ImportRun.DoesNotExist as exc:
+        raise NotFoundError(_("Import run not found.")) from exc

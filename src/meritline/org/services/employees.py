@@ -162,7 +162,8 @@ def employee_create(
     )
     _set_id_number(employee, id_number)
     validated_save(employee, exclude=["user"])
-    _check_manager(employee, placement.manager, hire_date)
+    # A new employee has no reports yet, so no cycle is possible: check only the manager.
+    _check_manager(None, placement.manager, hire_date)
     assignment = Assignment.objects.create(
         employee=employee, valid_from=hire_date, reason=_("Hired"), **_placement_fields(placement)
     )

@@ -15,12 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from meritline.core import audit
 from meritline.core.access import scope_for
-from meritline.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from meritline.core.errors import DomainError, PermissionDeniedError
 from meritline.org import importers
 from meritline.org.importers import employees as spec
 from meritline.org.importers.base import FileRefused, RowError
@@ -434,18 +433,3 @@ def _write_row(actor: Any, row: spec.RowPlan, found: _Instances, effective_date:
 
 
 # Reads of past runs, scoped: everyone with import rights sees their own; HR admins all.
-
-
-def import_run_list(*, user: Any) -> QuerySet[ImportRun]:
-    scope = scope_for(user)
-    if not scope.manage_people:
-        return ImportRun.objects.none()
-    runs = ImportRun.objects.filter(kind=KIND).select_related("actor__employee")
-    return runs if scope.manage_org else runs.filter(actor=user)
-
-
-def import_run_get(*, user: Any, pk: int) -> ImportRun:
-    try:
-        return import_run_list(user=user).get(pk=pk)
-    except ImportRun.DoesNotExist as exc:
-        raise NotFoundError(_("Import run not found.")) from exc
