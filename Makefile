@@ -48,7 +48,7 @@ test-pg: install-dev
 		$(RUN) pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 messages: install-dev
-	cd src/meritline && $(abspath $(UV)) run --frozen meritline makemessages -l zh_Hans -l en --no-obsolete
+	cd src/meritline && $(abspath $(UV)) run --frozen meritline makemessages -l zh_Hans --no-obsolete --ignore "locale/*"
 	cd src/meritline && $(abspath $(UV)) run --frozen meritline compilemessages
 
 clean:

@@ -223,8 +223,9 @@ def test_a_token_request_needs_no_csrf_token(world):
 
 
 @pytest.fixture
-def browser(world):
-    client = Client(headers={"Accept-Language": "en"})
+def browser(world, settings):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages ignore Accept-Language
     client.force_login(world.employee)
     return client
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meritline.core.access import Role
 from meritline.core.periods import whole_years_between
@@ -242,8 +243,8 @@ class Platform(models.Model):
 
 
 class EmployeeStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    LEFT = "left", _("Left")
+    ACTIVE = "active", pgettext_lazy("employee status", "Active")
+    LEFT = "left", pgettext_lazy("employee status", "Left")
 
 
 class LeaveReason(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meritline.config.env import env_bool, env_int, env_list, env_str
 
-SRC_DIR = Path(__file__).resolve().parents[2]
+SRC_DIR = Path(__file__).resolve().parents[2]  # src/meritline
 BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(env_str("MERITLINE_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -109,7 +109,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
-LOCALE_PATHS = [SRC_DIR / "meritline" / "locale"]
+LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
