@@ -179,7 +179,9 @@ def position_list(*, user: object) -> QuerySet[Position]:
 
 
 def post_ladder(*, user: object) -> list[Position]:
-    return list(position_list(user=user).filter(is_sales_post=True).order_by("ladder_order"))
+    """The sales post ladder (SPEC SEL-1): sales posts with a place on it, lowest first."""
+    ladder = position_list(user=user).filter(is_sales_post=True, ladder_order__isnull=False)
+    return list(ladder.order_by("ladder_order"))
 
 
 def level_list(*, user: object) -> QuerySet[JobLevel]:

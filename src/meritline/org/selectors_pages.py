@@ -220,4 +220,5 @@ def criterion_get(*, user: object, pk: int) -> PostCriterion:
 
 def other_positions(*, user: object) -> QuerySet[Position]:
     """Posts that are not on the sales ladder."""
-    return selectors.position_list(user=user).filter(is_sales_post=False).order_by("code")
+    on_ladder = Q(is_sales_post=True, ladder_order__isnull=False)
+    return selectors.position_list(user=user).exclude(on_ladder).order_by("code")
