@@ -17,8 +17,7 @@ serve:
 	$(RUN) --no-dev meritline runserver 127.0.0.1:8000
 
 uv:
-	@command -v uv >/dev/null 2>&1 || [ -x .tools/bin/uv ] || \
-		($(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv)
+	@[ -x "$(UV)" ] || ($(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv)
 
 assets:
 	@[ -d node_modules/@tabler/core ] && [ -d node_modules/echarts ] && [ -d node_modules/htmx.org ] \
