@@ -47,9 +47,7 @@ def reporting_subtree(manager_ids: Iterable[int], *, on: date | None = None) -> 
     seen = set(manager_ids)
     frontier = set(seen)
     while frontier:
-        reports = set(
-            current.filter(manager_id__in=frontier).values_list("employee_id", flat=True)
-        )
+        reports = set(current.filter(manager_id__in=frontier).values_list("employee_id", flat=True))
         frontier = reports - seen
         seen |= frontier
     return seen
