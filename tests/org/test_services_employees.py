@@ -141,7 +141,7 @@ def test_manager_cycle_is_refused(world):
 
 
 def test_self_manager_is_refused(world):
-    with pytest.raises(DomainError, match=""):
+    with pytest.raises(DomainError) as exc:
         employee_assign(
             actor=world.hr_admin,
             employee=world.chenjing,
@@ -151,6 +151,7 @@ def test_self_manager_is_refused(world):
             ),
             reason="x",
         )
+    assert exc.value.code == "manager_self"
 
 
 @pytest.mark.parametrize(
