@@ -18,10 +18,16 @@ def require_manage_org(actor: Any) -> None:
         raise PermissionDeniedError(_("Only an HR admin may change the organisation."))
 
 
-def validated_save(instance: models.Model, *, exclude: list[str] | None = None) -> None:
-    """full_clean() then save(); Django's field errors become a DomainError on that field."""
+def validated_save(
+    instance: models.Model, *, exclude: list[str] | None = None, constraints: bool = True
+) -> None:
+    """full_clean() then save(); Django's field errors become a DomainError on that field.
+
+    ``constraints=False`` skips Meta.constraints (one query each) where the service has
+    already checked them with a message of its own; the database still enforces them.
+    """
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=constraints)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError(

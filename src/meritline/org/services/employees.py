@@ -161,7 +161,7 @@ def employee_create(
         phone=phone.strip(),
     )
     _set_id_number(employee, id_number)
-    validated_save(employee, exclude=["user"])
+    validated_save(employee, exclude=["user"], constraints=False)
     # A new employee has no reports yet, so no cycle is possible: check only the manager.
     _check_manager(None, placement.manager, hire_date)
     assignment = Assignment.objects.create(
@@ -221,7 +221,7 @@ def employee_update(
         setattr(employee, name, value)
     if id_number is not None:
         _set_id_number(employee, id_number)
-    validated_save(employee, exclude=["user"])
+    validated_save(employee, exclude=["user"], constraints=False)
     after = audit.snapshot(employee)
     diff = audit.changed(before, after)
     if id_number is not None:
@@ -332,7 +332,7 @@ def employee_leave(
     employee.leave_date = leave_date
     employee.leave_reason = reason
     employee.leave_note = note.strip()
-    validated_save(employee, exclude=["user"])
+    validated_save(employee, exclude=["user"], constraints=False)
     employee.assignments.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=leave_date)).update(
         valid_to=leave_date
     )
