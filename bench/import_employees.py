@@ -70,7 +70,8 @@ def main() -> None:
     write = timed("write", dry_run=False, **common)
     again = timed("re-import, all unchanged", dry_run=False, **common)
     print(
-        f"ratios in this run: write/check {write / check:.1f}x, re-import/check {again / check:.1f}x"
+        f"ratios in this run: write/check {write / check:.1f}x, "
+        f"re-import/check {again / check:.1f}x"
     )
 
 

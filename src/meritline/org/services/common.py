@@ -11,11 +11,26 @@ from django.utils.translation import gettext as _
 from meritline.core import audit
 from meritline.core.access import scope_for
 from meritline.core.errors import DomainError, PermissionDeniedError
+from meritline.org.models import Employee
+from meritline.org.selectors import visible_employee_q
 
 
 def require_manage_org(actor: Any) -> None:
     if not scope_for(actor).manage_org:
         raise PermissionDeniedError(_("Only an HR admin may change the organisation."))
+
+
+def require_manage_employee(actor: Any, employee: Employee | None) -> None:
+    """HR admins manage everyone; HR business partners only employees in their scope."""
+    scope = scope_for(actor)
+    if not scope.manage_people:
+        raise PermissionDeniedError(_("You may not change employee records."))
+    if (
+        employee is not None
+        and not scope.manage_org
+        and not Employee.objects.filter(visible_employee_q(scope), pk=employee.pk).exists()
+    ):
+        raise PermissionDeniedError(_("This employee is outside your scope."))
 
 
 def validated_save(

@@ -1,4 +1,4 @@
-"""Employees: hire, edit, effective-dated assignments, leaving, salary, logins, roles."""
+"""Employees: hire, edit, effective-dated assignments, leaving, salary."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from meritline.core import audit, crypto
-from meritline.core.access import Role, forget_scope, scope_for
+from meritline.core.access import scope_for
 from meritline.core.errors import DomainError, PermissionDeniedError
-from meritline.core.models import User
 from meritline.org import id_numbers
 from meritline.org.models import (
     Assignment,
@@ -24,12 +23,11 @@ from meritline.org.models import (
     LegalEntity,
     Platform,
     Position,
-    Region,
-    RoleGrant,
     SalaryChange,
 )
-from meritline.org.selectors import reporting_subtree, visible_employee_q
-from meritline.org.services.common import require_manage_org, validated_save
+from meritline.org.selectors import reporting_subtree
+from meritline.org.services.common import require_manage_employee, validated_save
+from meritline.org.services.logins import user_disable
 
 
 @dataclass(frozen=True)
@@ -41,19 +39,6 @@ class Placement:
     level: JobLevel | None = None
     manager: Employee | None = None
     platform: Platform | None = None
-
-
-def require_manage_employee(actor: Any, employee: Employee | None) -> None:
-    """HR admins manage everyone; HR business partners only employees in their scope."""
-    scope = scope_for(actor)
-    if not scope.manage_people:
-        raise PermissionDeniedError(_("You may not change employee records."))
-    if (
-        employee is not None
-        and not scope.manage_org
-        and not Employee.objects.filter(visible_employee_q(scope), pk=employee.pk).exists()
-    ):
-        raise PermissionDeniedError(_("This employee is outside your scope."))
 
 
 def _require_department_in_scope(actor: Any, department: Department) -> None:
@@ -386,100 +371,3 @@ def salary_change_record(
             "reason": reason.strip(),
         },
     )
-
-
-@transaction.atomic
-def user_create_for_employee(
-    *, actor: Any, employee: Employee, username: str, password: str
-) -> User:
-    """Give an employee a login (role: employee, i.e. self)."""
-    require_manage_employee(actor, employee)
-    if employee.user_id:
-        raise DomainError("has_login", _("%s already has a login.") % employee.name)
-    if not username.strip():
-        raise DomainError("required", _("A username is required."), field="username")
-    if User.objects.filter(username=username.strip()).exists():
-        raise DomainError(
-            "duplicate_username", _("The username %s is taken.") % username, field="username"
-        )
-    user = User(username=username.strip(), email=employee.email)
-    user.set_password(password)
-    user.save()
-    employee.user = user
-    employee.save(update_fields=["user"])
-    audit.record(
-        actor=actor,
-        action="org.user.create",
-        target=user,
-        after={"username": user.username, "employee": employee.pk},
-    )
-    return user
-
-
-@transaction.atomic
-def user_disable(*, actor: Any, user: User, audited: bool = True) -> None:
-    """Disable a login; the unusable password changes the session hash, so every
-    open session of the user ends at its next request."""
-    if audited:
-        require_manage_org(actor)
-    user.is_active = False
-    user.set_unusable_password()
-    user.save(update_fields=["is_active", "password"])
-    forget_scope(user)
-    if audited:
-        audit.record(actor=actor, action="org.user.disable", target=user, after={"active": False})
-
-
-@transaction.atomic
-def role_grant(
-    *,
-    actor: Any,
-    user: User,
-    role: str,
-    region: Region | None = None,
-    department: Department | None = None,
-) -> RoleGrant:
-    """Grant a role. An HR business partner needs a region or a department subtree."""
-    require_manage_org(actor)
-    if role not in Role.values:
-        raise DomainError("role", _("Unknown role “%s”.") % role, field="role")
-    if role == Role.HRBP and region is None and department is None:
-        raise DomainError(
-            "hrbp_scope",
-            _("An HR business partner needs a region or a department."),
-            field="region",
-        )
-    if role == Role.SALES_MANAGER and not hasattr(user, "employee"):
-        raise DomainError(
-            "manager_needs_employee",
-            _("A sales manager's login must belong to an employee."),
-            field="role",
-        )
-    grant, created = RoleGrant.objects.get_or_create(
-        user=user, role=role, region=region, department=department
-    )
-    if created:
-        audit.record(
-            actor=actor,
-            action="org.role.grant",
-            target=user,
-            after={
-                "role": role,
-                "region": getattr(region, "pk", None),
-                "department": getattr(department, "pk", None),
-            },
-        )
-    forget_scope(user)
-    return grant
-
-
-@transaction.atomic
-def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
-    require_manage_org(actor)
-    audit.record(
-        actor=actor,
-        action="org.role.revoke",
-        target=grant.user,
-        before={"role": grant.role, "region": grant.region_id, "department": grant.department_id},
-    )
-    grant.delete()
