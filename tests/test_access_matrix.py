@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from meritline.config.api import api
-from meritline.org.models import ImportRun
+from meritline.org.models import Certificate, ImportRun, RoleGrant, TrainingRecord
 from tests.conftest import World
 
 ROLES = ("hr_admin", "hrbp", "sales_manager", "employee", "finance", "auditor")
@@ -29,6 +29,7 @@ ALL = frozenset(ROLES)
 ALL_ROWS = frozenset({"hr_admin", "finance", "auditor"})
 SCOPED = frozenset({"hrbp", "sales_manager", "employee"})
 PEOPLE_MANAGERS = frozenset({"hr_admin", "hrbp"})
+HR_ADMIN = frozenset({"hr_admin"})
 PEOPLE = ("XH00006", "刘洋")  # 刘洋 of 华南: outside every scoped role's reach
 SOUTH = ("华南销售部",)  # the 华南 sales department: outside every scoped role's reach
 
@@ -59,6 +60,22 @@ def _import_run(w: World) -> int:
         kind="employees", file_name="x.csv", checksum="0" * 64, actor=w.hr_admin
     )
     return run.pk
+
+
+def _liuyang_grant(w: World) -> int:
+    return RoleGrant.objects.get_or_create(user=w.liuyang.user, role="auditor")[0].pk
+
+
+def _liuyang_certificate(w: World) -> int:
+    return Certificate.objects.create(
+        employee=w.liuyang, name="矩阵证书", issued_on=date(2024, 1, 1)
+    ).pk
+
+
+def _liuyang_training(w: World) -> int:
+    return TrainingRecord.objects.create(
+        employee=w.liuyang, course="矩阵课程", completed_on=date(2024, 1, 1), hours=2
+    ).pk
 
 
 def _placement(w: World) -> dict:
@@ -104,6 +121,51 @@ PAGES: dict[str, Case] = {
     ),
     "org:employee_login": Case(
         lambda w: f"/org/employees/{w.liuyang.pk}/login/", allowed=PEOPLE_MANAGERS, outside=SCOPED
+    ),
+    "org:role_grant": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/roles/grant/", allowed=HR_ADMIN, outside=SCOPED
+    ),
+    "org:role_revoke": Case(
+        lambda w: f"/org/roles/{_liuyang_grant(w)}/revoke/",
+        method="POST",
+        allowed=HR_ADMIN,
+        outside=SCOPED,
+    ),
+    "org:login_disable": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/login/disable/",
+        method="POST",
+        allowed=HR_ADMIN,
+        outside=SCOPED,
+    ),
+    "org:login_enable": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/login/enable/", allowed=HR_ADMIN, outside=SCOPED
+    ),
+    "org:login_password": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/login/password/",
+        allowed=HR_ADMIN,
+        outside=SCOPED,
+    ),
+    "org:certificate_add": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/certificates/add/",
+        allowed=PEOPLE_MANAGERS,
+        outside=SCOPED,
+    ),
+    "org:certificate_remove": Case(
+        lambda w: f"/org/certificates/{_liuyang_certificate(w)}/remove/",
+        method="POST",
+        allowed=PEOPLE_MANAGERS,
+        outside=SCOPED,
+    ),
+    "org:training_add": Case(
+        lambda w: f"/org/employees/{w.liuyang.pk}/training/add/",
+        allowed=PEOPLE_MANAGERS,
+        outside=SCOPED,
+    ),
+    "org:training_remove": Case(
+        lambda w: f"/org/training/{_liuyang_training(w)}/remove/",
+        method="POST",
+        allowed=PEOPLE_MANAGERS,
+        outside=SCOPED,
     ),
     "org:team_on": Case(
         lambda w: f"/org/team-on/?department={w.root.pk}&on=2026-06-30", lists=PEOPLE

@@ -18,10 +18,9 @@ from meritline.org.services.employees import (
     employee_create,
     employee_leave,
     employee_update,
-    role_grant,
     salary_change_record,
-    user_create_for_employee,
 )
+from meritline.org.services.logins import role_grant, user_create_for_employee
 
 VALID_ID = "11010519491231002X"
 

@@ -38,6 +38,7 @@ from meritline.org.models import (
     TrainingRecord,
 )
 from meritline.org.services import employees as people_services
+from meritline.org.services import logins as login_services
 from meritline.org.services import structure
 
 ADMIN_LOGIN = "wangfang"
@@ -438,14 +439,14 @@ def _logins(actor: User, plan: Plan, refs: Refs, employees: dict[int, Employee])
         employee = employees[by_login[story.login].key]
         user = _login_for(actor, employee, story.login)
         region = refs.regions[story.region] if story.region else None
-        people_services.role_grant(actor=actor, user=user, role=story.role, region=region)
+        login_services.role_grant(actor=actor, user=user, role=story.role, region=region)
 
 
 def _login_for(actor: User, employee: Employee, username: str) -> User:
     """A new login through the service, or the same login again after a reset."""
     user = User.objects.filter(username=username).first()
     if user is None:
-        return people_services.user_create_for_employee(
+        return login_services.user_create_for_employee(
             actor=actor, employee=employee, username=username, password=c.PASSWORD
         )
     if user.pk != actor.pk:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meritline.org.views import chart, employees, structure
+from meritline.org.views import access, chart, employees, records, structure
 
 app_name = "org"
 urlpatterns = [
@@ -13,6 +13,15 @@ urlpatterns = [
     path("employees/<int:pk>/leave/", employees.employee_leave, name="employee_leave"),
     path("employees/<int:pk>/salary/", employees.employee_salary, name="employee_salary"),
     path("employees/<int:pk>/login/", employees.employee_login, name="employee_login"),
+    path("employees/<int:pk>/roles/grant/", access.role_grant, name="role_grant"),
+    path("roles/<int:pk>/revoke/", access.role_revoke, name="role_revoke"),
+    path("employees/<int:pk>/login/disable/", access.login_disable, name="login_disable"),
+    path("employees/<int:pk>/login/enable/", access.login_enable, name="login_enable"),
+    path("employees/<int:pk>/login/password/", access.login_password, name="login_password"),
+    path("employees/<int:pk>/certificates/add/", records.certificate_add, name="certificate_add"),
+    path("certificates/<int:pk>/remove/", records.certificate_remove, name="certificate_remove"),
+    path("employees/<int:pk>/training/add/", records.training_add, name="training_add"),
+    path("training/<int:pk>/remove/", records.training_remove, name="training_remove"),
     path("team-on/", employees.team_on, name="team_on"),
     path("departments/", structure.department_list, name="department_list"),
     path("departments/new/", structure.department_create, name="department_create"),

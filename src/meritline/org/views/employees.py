@@ -15,6 +15,7 @@ from meritline.core.export import FORMATS, export_response
 from meritline.core.listing import apply_sort, paginate
 from meritline.core.money import to_yuan
 from meritline.org import selectors
+from meritline.org import selectors_access as access
 from meritline.org import selectors_pages as pages
 from meritline.org.forms import (
     AssignForm,
@@ -28,6 +29,7 @@ from meritline.org.forms import (
 )
 from meritline.org.models import Employee
 from meritline.org.services import employees as services
+from meritline.org.services import logins
 from meritline.org.views.common import bound, call_service, org_view, render_form, require
 
 SORTS = {
@@ -153,6 +155,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "id_number": pages.id_number_of(user=user, employee=employee),
             "certificates": pages.certificates_of(user=user, employee=employee),
             "trainings": pages.trainings_of(user=user, employee=employee),
+            "login_card": access.login_card(user=user, employee=employee),
             "tenure": employee.tenure_years(),
             "can_manage": scope.manage_people,
             "can_pay": scope.pay_fields,
@@ -355,7 +358,7 @@ def employee_login(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         ok, user = call_service(
             form,
-            services.user_create_for_employee,
+            logins.user_create_for_employee,
             actor=request.user,
             employee=employee,
             username=data["username"],
