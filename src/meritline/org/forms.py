@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -28,6 +27,7 @@ from meritline.org.models import (
     Position,
     Region,
 )
+from meritline.org.services.logins import password_problems
 
 
 class DateInput(forms.DateInput):
@@ -247,10 +247,8 @@ class LoginForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
         elif first:
-            try:
-                password_validation.validate_password(first)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+            for problem in password_problems(first, None):
+                self.add_error("password1", problem)
         return data
 
 
