@@ -1,1 +1,2 @@
-"""Reserved for a later issue; its import-linter contract is already in force."""
+"""Sales records: platforms, customers, leads with their lifecycle and ownership, deals,
+collections and refunds (SPEC PRF-1, LED-1…LED-4, PAY-2…PAY-6)."""

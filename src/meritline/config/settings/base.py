@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from meritline.config.env import env_bool, env_int, env_list, env_str
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "ninja",
     "meritline.core",
     "meritline.org",
+    "meritline.sales",
     "meritline.web",
     "meritline.demo",
 ]
@@ -158,6 +160,13 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Lead SLA alerts (LED-4) and scheduled platform stage changes, every morning.
+    "sales-sla-scan-daily": {
+        "task": "sales.tasks.sla_scan_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 

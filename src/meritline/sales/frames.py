@@ -1,0 +1,316 @@
+"""Sales records as the metrics engine's input frames (``metrics.frames``).
+
+Fetch for compute: one query per frame (``values_list`` straight into polars), scoped to
+a user like the selectors — or, for system jobs (incentive runs, scheduled analytics),
+every record through the ``*_unscoped`` functions. Deals, collections and refunds come
+one row per credited person: the deal's split shares divide each amount with
+``core.money.allocate``, so the rows of a deal (or of a payment) add up to it exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db.models import Min, Q, QuerySet
+
+from meritline.core.access import scope_for
+from meritline.core.money import allocate
+from meritline.metrics.frames import (
+    CUSTOMERS,
+    DEALS,
+    LEADS,
+    SCHEMAS,
+    Frames,
+    Segment,
+    validate_frame,
+)
+from meritline.sales.models import (
+    Collection,
+    Customer,
+    CustomerKind,
+    Deal,
+    DealStatus,
+    Lead,
+    Refund,
+    SegmentThreshold,
+    Step,
+)
+from meritline.sales.selectors import customer_list, deal_scope_q, lead_scope_q
+
+FOLLOW_UP_STEPS = (Step.VISITED, Step.RECEIVED, Step.INTENT, Step.CONTRACT, Step.SETTLED)
+WON_STEPS = (Step.CONTRACT, Step.SETTLED)
+
+
+def explode(
+    keys: Sequence[int], amounts: Sequence[Sequence[int]], shares: Sequence[Decimal]
+) -> list[list[int]]:
+    """Credited amounts for rows sorted by ``keys`` (one row per credited person): each
+    run of equal keys splits its amounts (the same on every row of the run) by the run's
+    shares with ``allocate``. Returns one list per amount column."""
+    columns: list[list[int]] = [[] for _ in amounts]
+    start = 0
+    total = len(keys)
+    while start < total:
+        end = start + 1
+        while end < total and keys[end] == keys[start]:
+            end += 1
+        weights = shares[start:end]
+        for column, values in zip(columns, amounts, strict=True):
+            if end - start == 1:
+                column.append(values[start])
+            else:
+                column.extend(allocate(values[start], weights))
+        start = end
+    return columns
+
+
+def _frame(name: str, data: dict[str, Any]) -> pl.DataFrame:
+    schema = SCHEMAS[name]
+    return validate_frame(name, pl.DataFrame(data, schema=schema))
+
+
+def _local_dates(values: Iterable[Any]) -> pl.Series:
+    series = pl.Series(list(values), dtype=pl.Datetime("us", "UTC"))
+    return series.dt.convert_time_zone(settings.TIME_ZONE).dt.date()
+
+
+# Deals
+
+
+def _deals(deals: QuerySet[Deal]) -> pl.DataFrame:
+    rows = list(
+        deals.filter(splits__isnull=False)
+        .order_by("pk", "splits__id")
+        .values_list(
+            "pk",
+            "splits__employee_id",
+            "splits__share",
+            "customer_id",
+            "platform_id",
+            "signed_on",
+            "amount_fen",
+            "cost_fen",
+            "is_repurchase",
+            "status",
+            "lead_id",
+        )
+    )
+    if not rows:
+        return pl.DataFrame(schema=DEALS)
+    (
+        ids,
+        employees,
+        shares,
+        customers,
+        platforms,
+        signed,
+        amounts,
+        costs,
+        repurchase,
+        status,
+        leads,
+    ) = (list(column) for column in zip(*rows, strict=True))
+    credited, credited_cost = explode(ids, [amounts, costs], shares)
+    return _frame(
+        "deals",
+        {
+            "deal_id": ids,
+            "employee_id": employees,
+            "customer_id": customers,
+            "platform_id": platforms,
+            "signed_on": signed,
+            "amount_fen": credited,
+            "cost_fen": credited_cost,
+            "deal_amount_fen": amounts,
+            "is_repurchase": repurchase,
+            "is_cancelled": [s == DealStatus.CANCELLED for s in status],
+            "lead_id": leads,
+        },
+    )
+
+
+def _lines(lines: QuerySet[Any], name: str, day: str) -> pl.DataFrame:
+    rows = list(
+        lines.filter(deal__splits__isnull=False)
+        .order_by("pk", "deal__splits__id")
+        .values_list(
+            "pk", "deal_id", "deal__splits__employee_id", "deal__splits__share", day, "amount_fen"
+        )
+    )
+    if not rows:
+        return pl.DataFrame(schema=SCHEMAS[name])
+    ids, deals, employees, shares, days, amounts = (list(c) for c in zip(*rows, strict=True))
+    (credited,) = explode(ids, [amounts], shares)
+    return _frame(
+        name,
+        {"deal_id": deals, "employee_id": employees, day: days, "amount_fen": credited},
+    )
+
+
+def _leads(leads: QuerySet[Lead]) -> pl.DataFrame:
+    rows = list(
+        leads.filter(Q(owner__isnull=False) | Q(source_employee__isnull=False))
+        .annotate(
+            follow_up=Min("steps__at", filter=Q(steps__step__in=FOLLOW_UP_STEPS)),
+            won=Min("steps__at", filter=Q(steps__step__in=WON_STEPS)),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "owner_id",
+            "source_employee_id",
+            "platform_id",
+            "entered_at",
+            "follow_up",
+            "won",
+        )
+    )
+    if not rows:
+        return pl.DataFrame(schema=LEADS)
+    ids, owners, sources, platforms, entered, follow_up, won = (
+        list(c) for c in zip(*rows, strict=True)
+    )
+    return _frame(
+        "leads",
+        {
+            "lead_id": ids,
+            # the owner; while nobody owns the lead, whoever brought it
+            "employee_id": [
+                o if o is not None else s for o, s in zip(owners, sources, strict=True)
+            ],
+            "source_employee_id": sources,
+            "platform_id": platforms,
+            "created_on": _local_dates(entered),
+            "first_follow_up_on": _local_dates(follow_up),
+            "won_on": _local_dates(won),
+        },
+    )
+
+
+def _customers(customers: QuerySet[Customer]) -> pl.DataFrame:
+    rows = list(
+        customers.order_by("pk").values_list("pk", "kind", "platform_id", "first_purchase_on")
+    )
+    if not rows:
+        return pl.DataFrame(schema=CUSTOMERS)
+    ids, kinds, platforms, first = (list(c) for c in zip(*rows, strict=True))
+    return _frame(
+        "customers",
+        {
+            "customer_id": ids,
+            "is_enterprise": [k == CustomerKind.ENTERPRISE for k in kinds],
+            "platform_id": platforms,
+            "first_purchase_on": first,
+        },
+    )
+
+
+# Scoped to a user
+
+
+def deals_frame(*, user: Any) -> pl.DataFrame:
+    """The deals the user sees, one row per credited person (``metrics.frames.DEALS``)."""
+    return _deals(Deal.objects.filter(deal_scope_q(scope_for(user))))
+
+
+def collections_frame(*, user: Any) -> pl.DataFrame:
+    """Collections of the deals the user sees, split like their deals."""
+    visible = Deal.objects.filter(deal_scope_q(scope_for(user))).values("pk")
+    return _lines(Collection.objects.filter(deal__in=visible), "collections", "received_on")
+
+
+def refunds_frame(*, user: Any) -> pl.DataFrame:
+    """Refunds of the deals the user sees, split like their deals (amounts positive)."""
+    visible = Deal.objects.filter(deal_scope_q(scope_for(user))).values("pk")
+    return _lines(Refund.objects.filter(deal__in=visible), "refunds", "refunded_on")
+
+
+def leads_frame(*, user: Any) -> pl.DataFrame:
+    """The leads the user sees. ``employee_id`` is the owner, or whoever brought a lead
+    nobody owns yet; ``won_on`` the date of the contract (or settlement) step;
+    ``first_follow_up_on`` the first step after entry (a visit or later)."""
+    return _leads(Lead.objects.filter(lead_scope_q(scope_for(user))))
+
+
+def customers_frame(*, user: Any) -> pl.DataFrame:
+    """The customers the user sees."""
+    return _customers(customer_list(user=user))
+
+
+def frames_for(*, user: Any, names: Iterable[str] = tuple(SCHEMAS)) -> Frames:
+    """The named frames (all by default), scoped to ``user``."""
+    loaders = {
+        "deals": deals_frame,
+        "collections": collections_frame,
+        "refunds": refunds_frame,
+        "leads": leads_frame,
+        "customers": customers_frame,
+    }
+    return Frames(**{name: loaders[name](user=user) for name in names})
+
+
+# Unscoped: for system jobs only (incentive runs, scheduled analytics), never for a page.
+
+
+def deals_frame_unscoped() -> pl.DataFrame:
+    return _deals(Deal.objects.all())
+
+
+def collections_frame_unscoped() -> pl.DataFrame:
+    return _lines(Collection.objects.all(), "collections", "received_on")
+
+
+def refunds_frame_unscoped() -> pl.DataFrame:
+    return _lines(Refund.objects.all(), "refunds", "refunded_on")
+
+
+def leads_frame_unscoped() -> pl.DataFrame:
+    return _leads(Lead.objects.all())
+
+
+def customers_frame_unscoped() -> pl.DataFrame:
+    return _customers(Customer.objects.all())
+
+
+def frames_unscoped(names: Iterable[str] = tuple(SCHEMAS)) -> Frames:
+    """Every record as frames: for system jobs only."""
+    loaders = {
+        "deals": deals_frame_unscoped,
+        "collections": collections_frame_unscoped,
+        "refunds": refunds_frame_unscoped,
+        "leads": leads_frame_unscoped,
+        "customers": customers_frame_unscoped,
+    }
+    return Frames(**{name: loaders[name]() for name in names})
+
+
+def segment() -> Segment | None:
+    """The big-client thresholds over time for the engine (None while none is set)."""
+    rows = tuple(
+        SegmentThreshold.objects.order_by("valid_from").values_list(
+            "valid_from", "big_client_min_fen"
+        )
+    )
+    return Segment(rows) if rows else None
+
+
+__all__ = [
+    "collections_frame",
+    "collections_frame_unscoped",
+    "customers_frame",
+    "customers_frame_unscoped",
+    "deals_frame",
+    "deals_frame_unscoped",
+    "explode",
+    "frames_for",
+    "frames_unscoped",
+    "leads_frame",
+    "leads_frame_unscoped",
+    "refunds_frame",
+    "refunds_frame_unscoped",
+    "segment",
+]

@@ -1,0 +1,189 @@
+"""Sales records as the metrics engine's frames: schemas, splits, scope, one query each."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from meritline.metrics import compute, validate_frame
+from meritline.sales import frames
+from meritline.sales.models import SourceKind, Step
+from meritline.sales.services.deals import deal_upsert
+from meritline.sales.services.lead_actions import lead_advance
+from meritline.sales.services.leads import lead_register
+from meritline.sales.services.payments import collection_record, deal_cancel, refund_record
+from tests.sales.conftest import at
+
+
+@pytest.fixture
+def book(sw):
+    w = sw.w
+    split, _ = deal_upsert(
+        actor=w.finance,
+        source="crm",
+        external_id="D-1",
+        signed_on=date(2025, 3, 1),
+        amount_fen=100_001,
+        cost_fen=50_001,
+        platform="GOV",
+        customer="C-1",
+        owner="XH00004",
+        splits=[("XH00004", Decimal("0.5")), ("XH00005", Decimal("0.5"))],
+    )
+    solo, _ = deal_upsert(
+        actor=w.finance,
+        source="crm",
+        external_id="D-2",
+        signed_on=date(2025, 4, 1),
+        amount_fen=2_000_000,
+        platform="GOV",
+        customer="C-1",
+        owner="XH00006",
+    )
+    cancelled, _ = deal_upsert(
+        actor=w.finance,
+        source="crm",
+        external_id="D-3",
+        signed_on=date(2025, 4, 2),
+        amount_fen=30_000,
+        platform="GOV",
+        customer="C-1",
+        owner="XH00005",
+    )
+    collection_record(actor=w.finance, deal=split, received_on=date(2025, 3, 9), amount_fen=33_333)
+    refund_record(actor=w.finance, deal=split, refunded_on=date(2025, 3, 20), amount_fen=1_001)
+    deal_cancel(actor=w.finance, deal=cancelled, cancelled_on=date(2025, 4, 3), reason="退单")
+    lead = lead_register(
+        actor=sw.zhaomin_user,
+        company_name="蓝海物流",
+        source_kind=SourceKind.MARKETING,
+        platform=w.platform,
+        entered_at=at(date(2025, 3, 1), 23),
+    )
+    lead_advance(actor=sw.zhaomin_user, lead=lead, step=Step.VISITED, at=at(date(2025, 3, 4)))
+    lead_advance(
+        actor=w.manager, lead=lead, step=Step.RECEIVED, at=at(date(2025, 3, 5)), owner=w.chenjing
+    )
+    lead_advance(actor=w.employee, lead=lead, step=Step.CONTRACT, at=at(date(2025, 3, 20)))
+    waiting = lead_register(
+        actor=sw.zhaomin_user,
+        company_name="白云电子",
+        source_kind=SourceKind.MARKETING,
+        platform=w.platform,
+        entered_at=at(date(2025, 3, 2)),
+    )
+    return sw, {"split": split, "solo": solo, "cancelled": cancelled}, lead, waiting
+
+
+def test_deals_come_one_row_per_credited_person_adding_up_exactly(book):
+    sw, deals, _lead, _waiting = book
+    frame = frames.deals_frame(user=sw.w.finance)
+    validate_frame("deals", frame)
+    split = frame.filter(pl.col("deal_id") == deals["split"].pk).sort("employee_id")
+    assert split["employee_id"].to_list() == [sw.w.chenjing.pk, sw.w.sunlei.pk]
+    assert split["amount_fen"].to_list() == [50_001, 50_000]  # the odd fen to the first
+    assert split["amount_fen"].sum() == 100_001
+    assert split["cost_fen"].sum() == 50_001
+    assert split["deal_amount_fen"].to_list() == [100_001, 100_001]
+    rows = {r["deal_id"]: r for r in frame.to_dicts()}
+    assert rows[deals["solo"].pk]["is_repurchase"] is True
+    assert rows[deals["cancelled"].pk]["is_cancelled"] is True
+    assert frame.height == 4
+
+
+def test_collections_and_refunds_are_split_like_their_deal(book):
+    sw, deals, _lead, _waiting = book
+    collections = frames.collections_frame(user=sw.w.finance)
+    validate_frame("collections", collections)
+    assert sorted(collections["amount_fen"].to_list()) == [16_666, 16_667]
+    refunds = frames.refunds_frame(user=sw.w.finance)
+    by_deal = refunds.group_by("deal_id").agg(pl.col("amount_fen").sum())
+    assert dict(by_deal.iter_rows()) == {deals["split"].pk: 1_001, deals["cancelled"].pk: 30_000}
+    assert refunds["refunded_on"].dtype == pl.Date
+
+
+def test_leads_carry_their_dates_in_local_time(book):
+    sw, _deals, lead, waiting = book
+    frame = frames.leads_frame(user=sw.w.hr_admin)
+    validate_frame("leads", frame)
+    rows = {r["lead_id"]: r for r in frame.to_dicts()}
+    won = rows[lead.pk]
+    assert won["created_on"] == date(2025, 3, 1)  # 23:00 in Shanghai, not the UTC date
+    assert won["first_follow_up_on"] == date(2025, 3, 4)
+    assert won["won_on"] == date(2025, 3, 20)
+    assert (won["employee_id"], won["source_employee_id"]) == (sw.w.chenjing.pk, sw.zhaomin.pk)
+    open_lead = rows[waiting.pk]
+    assert open_lead["employee_id"] == sw.zhaomin.pk  # nobody owns it yet
+    assert open_lead["won_on"] is None and open_lead["first_follow_up_on"] is None
+
+
+def test_customers_frame(book):
+    sw, _deals, _lead, _waiting = book
+    frame = frames.customers_frame(user=sw.w.finance)
+    validate_frame("customers", frame)
+    assert frame.to_dicts() == [
+        {
+            "customer_id": sw.customer.pk,
+            "is_enterprise": True,
+            "platform_id": sw.w.platform.pk,
+            "first_purchase_on": date(2025, 3, 1),
+        }
+    ]
+
+
+def test_frames_are_scoped_like_the_selectors(book):
+    sw, deals, lead, _waiting = book
+    mine = frames.deals_frame(user=sw.w.employee)  # 陈静: credited on the split deal
+    assert set(mine["deal_id"].to_list()) == {deals["split"].pk}
+    assert mine.height == 2  # both credited rows of the deal she sees
+    liuyang = sw.w.hrbp.__class__.objects.get(username="liuyang")
+    assert set(frames.deals_frame(user=liuyang)["deal_id"].to_list()) == {deals["solo"].pk}
+    assert frames.collections_frame(user=liuyang).height == 0
+    assert set(frames.leads_frame(user=sw.w.employee)["lead_id"].to_list()) == {lead.pk}
+    everything = frames.frames_unscoped()
+    assert everything.deals is not None and everything.deals.height == 4
+    assert frames.frames_for(user=sw.w.auditor).deals.height == 4
+
+
+@pytest.mark.usefixtures("book")
+def test_one_query_per_frame(django_assert_max_num_queries):
+    for loader in (
+        frames.deals_frame_unscoped,
+        frames.collections_frame_unscoped,
+        frames.refunds_frame_unscoped,
+        frames.leads_frame_unscoped,
+        frames.customers_frame_unscoped,
+    ):
+        with django_assert_max_num_queries(1):
+            loader()
+
+
+def test_empty_frames_have_the_schema(db):
+    for name, frame in frames.frames_unscoped().__dict__.items():
+        assert frame.height == 0
+        validate_frame(name, frame)
+
+
+def test_the_segment_comes_from_the_thresholds(sw):
+    segment = frames.segment()
+    assert segment is not None
+    assert segment.threshold_on(date(2024, 6, 1)) == 300_000
+    assert segment.threshold_on(date(2025, 6, 1)) == 1_000_000
+
+
+def test_the_engine_computes_from_the_frames(book):
+    sw, *_ = book
+    result = compute(
+        ["sales_amount", "deal_count"],
+        frames.frames_unscoped(["deals", "refunds"]),
+        [(date(2025, 1, 1), date(2025, 12, 31))],
+        groups=[sw.w.chenjing.pk, sw.w.liuyang.pk],
+    )
+    amounts = dict(
+        zip(result["employee_id"].to_list(), result["sales_amount"].to_list(), strict=True)
+    )
+    assert amounts[sw.w.liuyang.pk] == 2_000_000
+    assert amounts[sw.w.chenjing.pk] == 50_001 - 501  # net of her share of the refund
