@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -76,6 +76,102 @@ def _liuyang_training(w: World) -> int:
     return TrainingRecord.objects.create(
         employee=w.liuyang, course="矩阵课程", completed_on=date(2024, 1, 1), hours=2
     ).pk
+
+
+LIUYANG_SALES = ("XH00006", "刘洋", "华南矩阵客户")  # 刘洋's deal, lead and customer
+LIUYANG_DEAL_AMOUNT = ("¥76,543.21",)  # his deal's amount, in the platform figures
+SCOPED_PARTIES = frozenset({"hrbp", "employee"})  # 张伟 decides disputes (top sales rung)
+
+
+@dataclass(frozen=True)
+class LiuyangSales:
+    customer: int
+    deal: int
+    lead: int
+    dispute: int
+
+
+def _liuyang_sales(w: World) -> LiuyangSales:
+    """A customer, a deal signed last month, a lead and a dispute that belong to 刘洋 only
+    (idempotent: the url builders call it more than once)."""
+    from django.utils import timezone
+
+    from meritline.sales.models import (
+        Customer,
+        Deal,
+        DealSplit,
+        Lead,
+        LeadDispute,
+        LeadStep,
+    )
+
+    now = timezone.now()
+    customer, _ = Customer.objects.get_or_create(
+        source="matrix",
+        external_id="C-LY",
+        defaults={
+            "name": "华南矩阵客户有限公司",
+            "name_normalised": "华南矩阵客户",
+            "kind": "enterprise",
+            "platform": w.platform,
+        },
+    )
+    deal, created = Deal.objects.get_or_create(
+        source="matrix",
+        external_id="D-LY",
+        defaults={
+            "number": "HT-LY-1",
+            "signed_on": (timezone.localdate().replace(day=1) - timedelta(days=1)),
+            "amount_fen": 7_654_321,
+            "platform": w.platform,
+            "customer": customer,
+            "owner": w.liuyang,
+        },
+    )
+    if created:
+        DealSplit.objects.create(deal=deal, employee=w.liuyang, share=1)
+    lead, created = Lead.objects.get_or_create(
+        source="matrix",
+        external_id="L-LY",
+        defaults={
+            "number": "L-LY-1",
+            "company_name": "华南矩阵客户有限公司",
+            "company_name_normalised": "华南矩阵客户",
+            "source_kind": "referral",
+            "referrer_name": "老客户",
+            "owner": w.liuyang,
+            "platform": w.platform,
+            "customer": customer,
+            "step": "entered",
+            "step_at": now,
+            "entered_at": now,
+        },
+    )
+    if created:
+        LeadStep.objects.create(lead=lead, step="entered", at=now, owner=w.liuyang)
+    dispute, _ = LeadDispute.objects.get_or_create(
+        lead=lead,
+        defaults={
+            "kind": "source",
+            "claimant": w.liuyang,
+            "raised_by": w.liuyang.user,
+            "claim": "矩阵申诉",
+        },
+    )
+    return LiuyangSales(customer.pk, deal.pk, lead.pk, dispute.pk)
+
+
+def _sales(path: str) -> Callable[[World], str]:
+    """A url builder that first creates 刘洋's sales rows; ``{customer}`` etc. in
+    ``path`` become their ids."""
+
+    def build(w: World) -> str:
+        rows = _liuyang_sales(w)
+        return path.format(
+            customer=rows.customer, deal=rows.deal, lead=rows.lead, dispute=rows.dispute
+        )
+
+    return build
 
 
 def _placement(w: World) -> dict:
@@ -220,6 +316,72 @@ PAGES: dict[str, Case] = {
         outside=frozenset({"hrbp"}),
     ),
     "org_import:template": Case(lambda w: "/org/import/template.csv", allowed=PEOPLE_MANAGERS),
+    "sales:platform_list": Case(_sales("/sales/platforms/"), lists=LIUYANG_DEAL_AMOUNT),
+    "sales:platform_export": Case(
+        _sales("/sales/platforms/export/?format=csv"), lists=("76543.21",)
+    ),
+    "sales:platform_stage": Case(
+        lambda w: f"/sales/platforms/{w.platform.pk}/stage/", allowed=HR_ADMIN
+    ),
+    "sales:customer_list": Case(_sales("/sales/customers/"), lists=LIUYANG_SALES),
+    "sales:customer_export": Case(
+        _sales("/sales/customers/export/?format=csv"), lists=LIUYANG_SALES
+    ),
+    "sales:customer_detail": Case(_sales("/sales/customers/{customer}/"), outside=SCOPED),
+    "sales:lead_list": Case(_sales("/sales/leads/"), lists=LIUYANG_SALES),
+    "sales:lead_export": Case(_sales("/sales/leads/export/?format=csv"), lists=LIUYANG_SALES),
+    "sales:lead_register": Case(lambda w: "/sales/leads/new/"),
+    "sales:my_leads": Case(_sales("/sales/leads/mine/")),
+    "sales:lead_detail": Case(_sales("/sales/leads/{lead}/"), outside=SCOPED),
+    "sales:lead_advance": Case(
+        _sales("/sales/leads/{lead}/advance/"),
+        allowed=frozenset({"hr_admin", "finance"}),
+        outside=SCOPED,
+    ),
+    "sales:lead_review": Case(
+        _sales("/sales/leads/{lead}/review/"), allowed=HR_ADMIN, outside=SCOPED
+    ),
+    "sales:lead_assign": Case(
+        _sales("/sales/leads/{lead}/assign/"),
+        allowed=frozenset({"hr_admin", "finance"}),
+        outside=SCOPED,
+    ),
+    "sales:deal_list": Case(_sales("/sales/deals/"), lists=LIUYANG_SALES),
+    "sales:deal_export": Case(_sales("/sales/deals/export/?format=csv"), lists=LIUYANG_SALES),
+    "sales:deal_detail": Case(_sales("/sales/deals/{deal}/"), outside=SCOPED),
+    "sales:deal_collect": Case(
+        _sales("/sales/deals/{deal}/collect/"),
+        allowed=frozenset({"hr_admin", "finance"}),
+        outside=SCOPED,
+    ),
+    "sales:deal_refund": Case(
+        _sales("/sales/deals/{deal}/refund/"),
+        allowed=frozenset({"hr_admin", "finance"}),
+        outside=SCOPED,
+    ),
+    "sales:deal_cancel": Case(
+        _sales("/sales/deals/{deal}/cancel/"),
+        allowed=frozenset({"hr_admin", "finance"}),
+        outside=SCOPED,
+    ),
+    # Disputes: 张伟 holds the top sales rung of this world, so he sees and decides them
+    # all; the list scoping for the others is tested in tests/sales/test_views_disputes.py.
+    "sales:dispute_list": Case(_sales("/sales/disputes/?status=all")),
+    "sales:dispute_export": Case(_sales("/sales/disputes/export/?status=all&format=csv")),
+    "sales:dispute_raise": Case(
+        _sales("/sales/disputes/new/?lead={lead}"),
+        allowed=ALL_ROWS,
+        outside=SCOPED,
+    ),
+    "sales:dispute_detail": Case(_sales("/sales/disputes/{dispute}/"), outside=SCOPED_PARTIES),
+    "sales:dispute_decide": Case(
+        _sales("/sales/disputes/{dispute}/decide/"),
+        method="POST",
+        allowed=frozenset({"hr_admin", "sales_manager"}),
+        outside=SCOPED_PARTIES,
+        body=lambda w: {"awarded_to": w.liuyang.pk, "decision": "矩阵裁决"},
+        ok=(302,),
+    ),
     "api:openapi-json": Case(lambda w: "/api/v1/openapi.json", public=True),
     "api:openapi-view": Case(lambda w: "/api/v1/docs", public=True),
     "api:api-root": Case(lambda w: "/api/v1/", public=True, ok=(200, 404)),

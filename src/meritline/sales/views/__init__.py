@@ -1,0 +1,1 @@
+"""The sales pages (issue 3), one module per record kind."""
