@@ -113,8 +113,7 @@ def test_plan_is_deterministic_and_depends_on_the_seed() -> None:
     assert {p.login for p in other.people if p.login} == {s.login for s in STORY_LOGINS}
 
 
-def test_build_is_quick_and_leaves_one_summary_audit_row(company: Summary) -> None:
-    assert company.seconds < 30
+def test_build_leaves_one_summary_audit_row(company: Summary) -> None:
     row = AuditLog.objects.get(action="demo.build")
     assert row.after["seed"] == DEFAULT_SEED
     assert row.after["employees"] == Employee.objects.count()

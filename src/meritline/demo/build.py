@@ -16,6 +16,7 @@ from meritline.core import audit, crypto
 from meritline.core.access import Role, forget_scope
 from meritline.core.models import AuditLog, User
 from meritline.demo import catalogue as c
+from meritline.demo import sales_history
 from meritline.demo.plan import Person, Plan, Segment, make_plan
 from meritline.org.models import (
     Assignment,
@@ -124,6 +125,7 @@ def wipe() -> dict[str, int]:
         "employees": Employee.objects.count(),
         "departments": Department.objects.count(),
         "role_grants": RoleGrant.objects.count(),
+        **sales_history.wipe(),
     }
     RoleGrant.objects.all().delete()
     for model in _WIPE_ORDER:
@@ -147,6 +149,7 @@ def build(*, seed: int = c.DEFAULT_SEED) -> Summary:
     refs = _structure(actor)
     employees = _people(actor, plan, refs)
     _logins(actor, plan, refs, employees)
+    sales = sales_history.generate(actor=actor, plan=plan)
     counts = {
         "entities": LegalEntity.objects.count(),
         "regions": Region.objects.count(),
@@ -161,6 +164,7 @@ def build(*, seed: int = c.DEFAULT_SEED) -> Summary:
         "certificates": Certificate.objects.count(),
         "trainings": TrainingRecord.objects.count(),
         "logins": len(c.STORY_LOGINS),
+        **sales,
     }
     audit.record(
         actor=None,
