@@ -151,10 +151,12 @@ def test_moving_on_resolves_and_reassigning_moves_the_alert(overdue_world):
     lead_advance(
         actor=sw.w.other_employee, lead=sunleis, step=Step.INTENT, at=at(date(2025, 3, 10), 10)
     )
+    # moving on resolves the alert at once, not at the next scan
+    assert LeadAlert.objects.get(lead=sunleis).resolved_at == at(date(2025, 3, 10), 10)
     lead_assign(actor=sw.w.manager, lead=unassigned, owner=sw.w.chenjing)
     result = sla_scan(now=at(date(2025, 3, 10), 12))
-    assert (result.resolved, result.reassigned) == (1, 1)
-    assert LeadAlert.objects.get(lead=sunleis).resolved_at == at(date(2025, 3, 10), 12)
+    assert (result.resolved, result.reassigned) == (0, 1)
+    assert LeadAlert.objects.get(lead=sunleis).resolved_at == at(date(2025, 3, 10), 10)
     assert LeadAlert.objects.get(lead=unassigned).responsible == sw.w.chenjing
 
 

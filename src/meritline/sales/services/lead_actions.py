@@ -15,7 +15,15 @@ from meritline.core.errors import DomainError
 from meritline.org.models import Employee
 from meritline.sales import access, qualification
 from meritline.sales.errors import ErrorCode
-from meritline.sales.models import CHAIN, TERMINAL, Lead, LeadStep, QualificationStandard, Step
+from meritline.sales.models import (
+    CHAIN,
+    TERMINAL,
+    Lead,
+    LeadAlert,
+    LeadStep,
+    QualificationStandard,
+    Step,
+)
 from meritline.sales.services.common import FUTURE_TOLERANCE, now, require
 
 ORDER = {step: i for i, step in enumerate(CHAIN)}
@@ -102,6 +110,11 @@ def lead_advance(
     lead.step_at = at
     lead.lost_reason = lost_reason.strip()[:255] if step == Step.LOST else lead.lost_reason
     lead.save(update_fields=["step", "step_at", "owner", "lost_reason", "updated_at"])
+    # The lead has left the step it was overdue at: its alert is resolved now, not at the
+    # next daily scan.
+    LeadAlert.objects.filter(lead=lead, resolved_at__isnull=True).exclude(step=step).update(
+        resolved_at=at
+    )
     row = LeadStep.objects.create(
         lead=lead,
         step=step,
