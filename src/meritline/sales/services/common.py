@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from meritline.core.errors import DomainError, PermissionDeniedError
 from meritline.sales.errors import ErrorCode
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 # Dates may lie this far ahead of today (time zones, a contract dated tomorrow morning).
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -306,3 +307,14 @@ def _run_bulk(
 def raise_first(result: BulkResult) -> None:
     if result.errors:
         raise result.errors[0].as_error()
+
+
+def upsert_one(
+    bulk: Callable[..., BulkResult], model: type[M], *, actor: Any, row: Any
+) -> tuple[M, Outcome]:
+    """Upsert one row through its bulk service (the single-record path of the API and
+    pages): the row's first problem is raised as a DomainError, else the saved record."""
+    result = bulk(actor=actor, rows=[row])
+    raise_first(result)
+    saved = model.objects.get(source=row.source.strip(), external_id=row.external_id.strip())
+    return saved, result.outcome

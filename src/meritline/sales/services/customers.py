@@ -26,10 +26,10 @@ from meritline.sales.services.common import (
     audit_batch,
     diff,
     now,
-    raise_first,
     require,
     run_bulk,
     single_pk,
+    upsert_one,
 )
 
 FIELDS = (
@@ -241,7 +241,4 @@ def customer_upsert(
         email=email,
         row=1,
     )
-    result = customer_bulk_upsert(actor=actor, rows=[row])
-    raise_first(result)
-    customer = Customer.objects.get(source=source.strip(), external_id=external_id.strip())
-    return customer, result.outcome
+    return upsert_one(customer_bulk_upsert, Customer, actor=actor, row=row)

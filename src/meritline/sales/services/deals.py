@@ -23,10 +23,10 @@ from meritline.sales.services.common import (
     audit_batch,
     chunked,
     now,
-    raise_first,
     require,
     run_bulk,
     single_pk,
+    upsert_one,
 )
 from meritline.sales.services.deal_rows import (
     FIELDS,
@@ -213,7 +213,4 @@ def deal_upsert(
         customer_source=customer_source,
         row=1,
     )
-    result = deal_bulk_upsert(actor=actor, rows=[row])
-    raise_first(result)
-    deal = Deal.objects.get(source=source.strip(), external_id=external_id.strip())
-    return deal, result.outcome
+    return upsert_one(deal_bulk_upsert, Deal, actor=actor, row=row)

@@ -31,6 +31,7 @@ from meritline.sales.services.common import (
     require,
     run_bulk,
     single_pk,
+    upsert_one,
 )
 from meritline.sales.services.customers import new_external_id
 from meritline.sales.services.lead_rows import (
@@ -172,10 +173,7 @@ def lead_upsert(
         lost_reason=lost_reason,
         row=1,
     )
-    result = lead_bulk_upsert(actor=actor, rows=[row])
-    raise_first(result)
-    lead = Lead.objects.get(source=source.strip(), external_id=external_id.strip())
-    return lead, result.outcome
+    return upsert_one(lead_bulk_upsert, Lead, actor=actor, row=row)
 
 
 def _require_register(

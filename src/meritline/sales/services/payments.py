@@ -34,10 +34,10 @@ from meritline.sales.services.common import (
     chunked,
     diff,
     now,
-    raise_first,
     require,
     run_bulk,
     single_pk,
+    upsert_one,
 )
 from meritline.sales.services.customers import new_external_id
 from meritline.sales.services.derived import refresh_customers
@@ -225,10 +225,7 @@ def collection_upsert(
         deal_source=deal_source,
         row=1,
     )
-    result = collection_bulk_upsert(actor=actor, rows=[row])
-    raise_first(result)
-    line = Collection.objects.get(source=source.strip(), external_id=external_id.strip())
-    return line, result.outcome
+    return upsert_one(collection_bulk_upsert, Collection, actor=actor, row=row)
 
 
 def collection_record(
@@ -378,10 +375,7 @@ def refund_upsert(
         deal_source=deal_source,
         row=1,
     )
-    result = refund_bulk_upsert(actor=actor, rows=[row])
-    raise_first(result)
-    line = Refund.objects.get(source=source.strip(), external_id=external_id.strip())
-    return line, result.outcome
+    return upsert_one(refund_bulk_upsert, Refund, actor=actor, row=row)
 
 
 def refund_record(
