@@ -1,0 +1,1 @@
+"""The component kinds, one strategy class each (see ``registry.STRATEGIES``)."""

@@ -1,0 +1,163 @@
+"""Rate components: tier boundaries, marginal, cumulative true-ups, level rates, modifiers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from meritline.incentives.engine import (
+    Adjustment,
+    Deal,
+    InputError,
+    LevelRate,
+    Split,
+    build_inputs,
+    evaluate,
+    explain,
+    render,
+)
+from tests.incentives.engine.helpers import PAY2_TIERS, both, plan_of, yuan
+
+LEVEL = [LevelRate(7, date(2026, 1, 1), Decimal("0.01"))]
+
+
+def pay2(**extra):
+    return plan_of({"id": "deal", "kind": "rate", "payee": "owner", "tiers": PAY2_TIERS, **extra})
+
+
+@pytest.mark.parametrize(
+    ("signed", "commission"),
+    [
+        ("499999.99", "5000.00"),  # level rate 1 %: 4,999.9999 → 5,000.00
+        ("500000", "7500.00"),
+        ("999999.99", "15000.00"),  # 14,999.99985 → half up
+        ("1000000", "20000.00"),
+        ("1000000.01", "20000.00"),
+        ("1200000", "24000.00"),
+    ],
+)
+def test_whole_tiers_at_every_boundary(signed, commission):
+    deal = Deal(1, "D-1", date(2026, 10, 3), yuan(signed), owner_id=7)
+    lines = both(pay2(), build_inputs("2026-10", deals=[deal], level_rates=LEVEL))
+    assert [line.amount_fen for line in lines] == [yuan(commission)]
+
+
+def test_half_even_rounding_is_selectable_per_plan():
+    deal = Deal(1, "D-1", date(2026, 10, 3), 250, owner_id=7)  # 2.50 fen at 1 %
+    component = {
+        "id": "c",
+        "kind": "rate",
+        "payee": "owner",
+        "tiers": [{"from": 0, "rate": "0.01"}],
+    }
+    data = build_inputs("2026-10", deals=[deal])
+    assert both(plan_of(component), data)[0].amount_fen == 3
+    assert both(plan_of(component, rounding="half_even"), data)[0].amount_fen == 2
+
+
+def test_marginal_tiers_pay_each_slice_at_its_rate():
+    deal = Deal(1, "D-1", date(2026, 10, 3), yuan("1200000"), owner_id=7)
+    lines = both(pay2(mode="marginal"), build_inputs("2026-10", deals=[deal], level_rates=LEVEL))
+    # 500k × 1 % + 500k × 1.5 % + 200k × 2 %
+    assert lines[0].amount_fen == yuan("5000") + yuan("7500") + yuan("4000")
+
+
+def test_cumulative_whole_trues_up_earlier_deals_lifted_by_later_ones():
+    deals = [
+        Deal(1, "D-1", date(2026, 10, 3), yuan("600000"), owner_id=7),
+        Deal(2, "D-2", date(2026, 10, 20), yuan("600000"), owner_id=7),
+    ]
+    lines = both(
+        pay2(bracket="cumulative"), build_inputs("2026-10", deals=deals, level_rates=LEVEL)
+    )
+    summary = [(line.source_label, line.line_kind, line.amount_fen) for line in lines]
+    assert summary == [
+        ("D-1", "earned", yuan("9000")),  # 1.5 % when signed (running total 600k)
+        ("D-1", "true_up", yuan("3000")),  # lifted to 2 % by the period total 1.2 M
+        ("D-2", "earned", yuan("12000")),
+    ]
+
+
+def test_promotion_mid_period_applies_the_rate_in_force_on_the_signing_date():
+    levels = [*LEVEL, LevelRate(7, date(2026, 10, 15), Decimal("0.015"))]
+    deals = [
+        Deal(1, "D-1", date(2026, 10, 14), yuan("100000"), owner_id=7),
+        Deal(2, "D-2", date(2026, 10, 15), yuan("100000"), owner_id=7),
+    ]
+    lines = both(pay2(), build_inputs("2026-10", deals=deals, level_rates=levels))
+    assert [line.amount_fen for line in lines] == [yuan("1000"), yuan("1500")]
+
+
+def test_payee_adjustment_lowers_the_rate_but_never_below_zero():
+    deal = Deal(1, "D-1", date(2026, 10, 3), yuan("100000"), owner_id=7)
+    adjust = [Adjustment(7, Decimal("-0.005"))]
+    data = build_inputs("2026-10", deals=[deal], level_rates=LEVEL, adjustments=adjust)
+    assert both(pay2(payee_adjustment=True), data)[0].amount_fen == yuan("500")
+    data = build_inputs(
+        "2026-10", deals=[deal], level_rates=LEVEL, adjustments=[Adjustment(7, Decimal("-0.5"))]
+    )
+    assert both(pay2(payee_adjustment=True), data)[0].amount_fen == 0
+
+
+def test_missing_level_rate_is_reported_with_the_payee():
+    deal = Deal(1, "D-1", date(2026, 10, 3), yuan("100"), owner_id=8)
+    data = build_inputs("2026-10", deals=[deal], level_rates=LEVEL)
+    for mode in ("reference", "vectorized"):
+        with pytest.raises(InputError) as caught:
+            evaluate(pay2(), data, mode)
+        assert caught.value.issues[0].code == "missing_level_rate"
+        assert "payee 8" in caught.value.issues[0].message
+
+
+def test_big_client_and_repurchase_modifiers_apply_in_order_and_explain_themselves():
+    big = {"field": "segment", "op": "eq", "value": "big"}
+    again = {"field": "is_repurchase", "op": "is_true"}
+    plan = pay2(
+        modifiers=[
+            {
+                "id": "big",
+                "label": "大客户",
+                "label_en": "big client",
+                "when": big,
+                "multiply": "1.15",
+            },
+            {
+                "id": "repeat",
+                "label": "复购",
+                "label_en": "repurchase",
+                "when": again,
+                "add": "0.05",
+            },
+        ]
+    )
+    deal = Deal(1, "D-1024", date(2026, 10, 3), yuan("1200000"), owner_id=7, segment="big")
+    data = build_inputs("2026-10", deals=[deal], level_rates=LEVEL)
+    (line,) = both(plan, data)
+    assert line.amount_fen == yuan("27600") and line.modifiers == ("big",)
+    result = evaluate(plan, data)
+    text = render(explain(result, line))
+    assert (
+        text == "合同 D-1024 签约额 ¥1,200,000.00 达到 ≥¥1,000,000 档位，"
+        "提成 2%；大客户上浮 15% → ¥27,600.00"
+    )
+    assert render(explain(result, line), "en").endswith("big client raised by 15% → ¥27,600.00")
+    repeat = Deal(2, "D-2", date(2026, 10, 3), yuan("100000"), owner_id=7, is_repurchase=True)
+    (line,) = both(plan, build_inputs("2026-10", deals=[repeat], level_rates=LEVEL))
+    assert line.amount_fen == yuan("1000") + yuan("5000")
+
+
+def test_credited_split_lines_add_up_to_the_deal_commission():
+    shares = (
+        Split(7, Decimal("0.333333")),
+        Split(8, Decimal("0.333333")),
+        Split(9, Decimal("0.333334")),
+    )
+    deal = Deal(1, "D-1", date(2026, 10, 3), 101, owner_id=7, splits=shares)
+    plan = plan_of(
+        {"id": "c", "kind": "rate", "payee": "credited", "tiers": [{"from": 0, "rate": "1"}]}
+    )
+    lines = both(plan, build_inputs("2026-10", deals=[deal]))
+    assert [line.amount_fen for line in lines] == [34, 33, 34]
+    assert sum(line.amount_fen for line in lines) == 101
