@@ -24,6 +24,7 @@ from meritline.core.tokens import (
     personal_token_auth,
 )
 from meritline.org.api import router as org_router
+from meritline.sales.api import router as sales_router
 
 
 class ErrorOut(Schema):
@@ -147,3 +148,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/org/", org_router, tags=["org"])
+api.add_router("/sales/", sales_router, tags=["sales"])
