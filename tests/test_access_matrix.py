@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from meritline.config.api import api
 from meritline.org.models import Certificate, ImportRun, RoleGrant, TrainingRecord
@@ -170,6 +171,49 @@ def _sales(path: str) -> Callable[[World], str]:
         return path.format(
             customer=rows.customer, deal=rows.deal, lead=rows.lead, dispute=rows.dispute
         )
+
+    return build
+
+
+IMPORTERS = frozenset({"hr_admin", "finance", "sales_manager"})
+MATRIX_IMPORT = ("矩阵导入.csv",)  # finance's import: only writers of sales records see it
+
+
+def _import_job(path: str) -> Callable[[World], str]:
+    """A url builder for a checked (not written) deal import by finance."""
+
+    def build(w: World) -> str:
+        from meritline.sales.models import ImportJob
+
+        job, _ = ImportJob.objects.get_or_create(
+            file_name="矩阵导入.csv",
+            defaults={
+                "kind": "deals",
+                "platform": w.platform,
+                "source": "matrix",
+                "stored_name": "imports/sales/matrix.csv",
+                "checksum": "0" * 64,
+                "header": ["订单号"],
+                "columns": {"external_id": "订单号"},
+                "mode": "all_or_nothing",
+                "dry_run": True,
+                "status": "done",
+                "total": 1,
+                "error_rows": 1,
+                "errors": [
+                    {
+                        "row": 2,
+                        "column": "订单号",
+                        "field": "external_id",
+                        "key": "X",
+                        "code": "required",
+                        "message": "矩阵错误",
+                    }
+                ],
+                "created_by": w.finance,
+            },
+        )
+        return path.format(job=job.pk)
 
     return build
 
@@ -382,10 +426,73 @@ PAGES: dict[str, Case] = {
         body=lambda w: {"awarded_to": w.liuyang.pk, "decision": "矩阵裁决"},
         ok=(302,),
     ),
+    "sales:import_list": Case(
+        _import_job("/sales/imports/"), allowed=IMPORTERS, lists=MATRIX_IMPORT
+    ),
+    "sales:import_template": Case(
+        lambda w: "/sales/imports/template/customers/?format=csv", allowed=IMPORTERS
+    ),
+    "sales:import_detail": Case(
+        _import_job("/sales/imports/{job}/"),
+        allowed=IMPORTERS,
+        outside=frozenset({"sales_manager"}),
+    ),
+    "sales:import_progress": Case(
+        _import_job("/sales/imports/{job}/progress/"),
+        allowed=IMPORTERS,
+        outside=frozenset({"sales_manager"}),
+    ),
+    "sales:import_errors": Case(
+        _import_job("/sales/imports/{job}/errors/?format=csv"),
+        allowed=IMPORTERS,
+        outside=frozenset({"sales_manager"}),
+    ),
+    "sales:import_start": Case(
+        _import_job("/sales/imports/{job}/start/"),
+        method="POST",
+        allowed=frozenset({"finance"}),  # only who uploaded the file starts its import
+        outside=frozenset({"sales_manager"}),
+        body=lambda w: {"col_external_id": "订单号", "mode": "valid_rows", "action": "import"},
+        ok=(302,),
+    ),
     "api:openapi-json": Case(lambda w: "/api/v1/openapi.json", public=True),
     "api:openapi-view": Case(lambda w: "/api/v1/docs", public=True),
     "api:api-root": Case(lambda w: "/api/v1/", public=True, ok=(200, 404)),
 }
+
+SALES_WRITERS = frozenset({"hr_admin", "finance"})
+CUSTOMER_WRITERS = frozenset({"hr_admin", "finance", "sales_manager"})
+
+
+def _sales_row(w: World, kind: str) -> dict:
+    """A well-formed body for pushing one record of ``kind`` on 刘洋's deal / customer."""
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).isoformat()
+    return {
+        "customer": {"name": "矩阵推送客户", "platform": w.platform.code},
+        "deal": {
+            "signed_on": last_month,
+            "amount_fen": 100_000,
+            "platform": w.platform.code,
+            "customer": "C-LY",
+            "owner": w.liuyang.employee_no,
+        },
+        "collection": {"deal": "D-LY", "received_on": last_month, "amount_fen": 1_000},
+        "refund": {"deal": "D-LY", "refunded_on": last_month, "amount_fen": 1_000},
+        "lead": {
+            "company_name": "矩阵推送线索有限公司",
+            "source_kind": "referral",
+            "referrer_name": "老客户",
+            "owner": w.liuyang.employee_no,
+            "platform": w.platform.code,
+            "entered_at": f"{last_month}T09:00:00+08:00",
+        },
+    }[kind]
+
+
+def _sales_batch(w: World, kind: str) -> dict:
+    row = {"source": "matrix", "external_id": f"{kind}-batch", **_sales_row(w, kind)}
+    return {"mode": "all_or_nothing", "rows": [row]}
+
 
 # API operations by operationId. Writes use a well-formed body so that only access decides.
 API_OPERATIONS: dict[str, Case] = {
@@ -458,6 +565,47 @@ API_OPERATIONS: dict[str, Case] = {
     "org_team_members": Case(
         lambda w: f"/api/v1/org/teams/{w.root.pk}/members?on=2026-06-30", lists=PEOPLE
     ),
+    **{
+        f"sales_{kind}_list": Case(_sales(f"/api/v1/sales/{kind}s"), lists=LIUYANG_SALES)
+        for kind in ("customer", "deal", "lead")
+    },
+    "sales_customer_get": Case(_sales("/api/v1/sales/customers/matrix/C-LY"), outside=SCOPED),
+    "sales_deal_get": Case(_sales("/api/v1/sales/deals/matrix/D-LY"), outside=SCOPED),
+    "sales_lead_get": Case(_sales("/api/v1/sales/leads/matrix/L-LY"), outside=SCOPED),
+    # Pushing records: the customer services admit sales managers too (for any customer,
+    # as the imports do); deals, collections, refunds and leads only HR admins and finance.
+    "sales_customer_put": Case(
+        _sales("/api/v1/sales/customers/matrix/C-MX"),
+        method="PUT",
+        allowed=CUSTOMER_WRITERS,
+        body=lambda w: _sales_row(w, "customer"),
+        ok=(200, 201),
+    ),
+    "sales_customer_batch": Case(
+        _sales("/api/v1/sales/customers/batch"),
+        method="POST",
+        allowed=CUSTOMER_WRITERS,
+        body=lambda w: _sales_batch(w, "customer"),
+    ),
+    **{
+        f"sales_{kind}_put": Case(
+            _sales(f"/api/v1/sales/{kind}s/matrix/{kind[0].upper()}-MX"),
+            method="PUT",
+            allowed=SALES_WRITERS,
+            body=lambda w, kind=kind: _sales_row(w, kind),
+            ok=(200, 201),
+        )
+        for kind in ("deal", "collection", "refund", "lead")
+    },
+    **{
+        f"sales_{kind}_batch": Case(
+            _sales(f"/api/v1/sales/{kind}s/batch"),
+            method="POST",
+            allowed=SALES_WRITERS,
+            body=lambda w, kind=kind: _sales_batch(w, kind),
+        )
+        for kind in ("deal", "collection", "refund", "lead")
+    },
 }
 
 # API URL names are covered through their operations.

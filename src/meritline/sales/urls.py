@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meritline.sales.views import customers, deals, disputes, leads, platforms
+from meritline.sales.views import customers, deals, disputes, imports, leads, platforms
 
 app_name = "sales"
 urlpatterns = [
@@ -26,6 +26,12 @@ urlpatterns = [
     path("deals/<int:pk>/collect/", deals.deal_collect, name="deal_collect"),
     path("deals/<int:pk>/refund/", deals.deal_refund, name="deal_refund"),
     path("deals/<int:pk>/cancel/", deals.deal_cancel, name="deal_cancel"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/template/<str:kind>/", imports.import_template, name="import_template"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/start/", imports.import_start, name="import_start"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/errors/", imports.import_errors, name="import_errors"),
     path("disputes/", disputes.dispute_list, name="dispute_list"),
     path("disputes/export/", disputes.dispute_export, name="dispute_export"),
     path("disputes/new/", disputes.dispute_raise, name="dispute_raise"),

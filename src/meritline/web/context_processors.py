@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from meritline.core.access import Role, scope_for
+from meritline.sales.services.imports import importable_kinds
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "scope": scope,
         "user_roles": role_badges(scope.roles),
         "user_display_name": display_name(user),
+        "may_import_sales": bool(importable_kinds(user)),
     }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, BinaryIO
 
@@ -102,8 +103,12 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class Table:
+    """``formulas``: cells (row number, column index) holding a formula with no saved
+    result, which read as blank."""
+
     header: tuple[str, ...]
     rows: tuple[SourceRow, ...]
+    formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 class RowCollector:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -34,23 +36,51 @@ def _corrupt() -> FileRefused:
     )
 
 
-def read(raw: bytes, *, max_rows: int = MAX_ROWS) -> Table:
-    """The rows of the first worksheet; row numbers are the sheet's own."""
+def _sheet_rows(raw: bytes, *, data_only: bool) -> Iterator[tuple[int, tuple[Any, ...]]]:
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=data_only)
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean "unreadable"
         raise _corrupt() from exc
-    collector = RowCollector(max_rows)
     try:
         if not workbook.worksheets:
             raise _corrupt()
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            collector.add(number, [cell_text(v) for v in values])
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
     except FileRefused:
         raise
     except Exception as exc:
         raise _corrupt() from exc
     finally:
         workbook.close()
-    return collector.table()
+
+
+def read(raw: bytes, *, max_rows: int = MAX_ROWS) -> Table:
+    """The rows of the first worksheet; row numbers are the sheet's own. A formula cell
+    reads as the result Excel saved with it; one saved without a result (a file written
+    by a program and never opened in Excel) reads as blank and is listed in
+    ``Table.formulas``, so that an import can say so instead of seeing an empty cell."""
+    rows: list[tuple[int, list[Any]]] = []
+    formulas: dict[tuple[int, int], str] = {}
+    for number, values in _sheet_rows(raw, data_only=False):
+        cells = list(values)
+        for index, value in enumerate(cells):
+            if isinstance(value, str) and value.startswith("="):
+                formulas[(number, index)] = value
+        rows.append((number, cells))
+    if formulas:
+        results = {
+            (number, index): values[index]
+            for number, values in _sheet_rows(raw, data_only=True)
+            for index in range(len(values))
+            if (number, index) in formulas
+        }
+        by_number = dict(rows)
+        for number, index in list(formulas):
+            result = results.get((number, index))
+            by_number[number][index] = result
+            if result is not None:  # a saved result, or text that starts with "="
+                del formulas[(number, index)]
+    collector = RowCollector(max_rows)
+    for number, cells in rows:
+        collector.add(number, [cell_text(v) for v in cells])
+    return replace(collector.table(), formulas=formulas)

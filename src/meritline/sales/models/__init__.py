@@ -10,6 +10,7 @@ from meritline.sales.models.deals import (
     RefundKind,
     Segment,
 )
+from meritline.sales.models.imports import ImportJob, ImportKind, ImportMapping, JobStatus
 from meritline.sales.models.leads import (
     CHAIN,
     TERMINAL,
@@ -38,6 +39,10 @@ __all__ = [
     "DealStatus",
     "DisputeKind",
     "DisputeStatus",
+    "ImportJob",
+    "ImportKind",
+    "ImportMapping",
+    "JobStatus",
     "Lead",
     "LeadAlert",
     "LeadDispute",

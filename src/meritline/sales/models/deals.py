@@ -30,7 +30,7 @@ class Deal(models.Model):
     cost_fen = models.BigIntegerField(_("cost"), default=0)
     # Few indexes on purpose: a million-row import maintains each of them (the FK indexes
     # on customer and owner are covered by the (customer|owner, signed_on) ones). For the
-    # same reason these three references are checked by the deal services, not by
+    # same reason these references (and the lead) are checked by the deal services, not by
     # per-row database triggers; deletions are still refused (PROTECT) by Django.
     platform = models.ForeignKey(
         Platform,
@@ -64,6 +64,7 @@ class Deal(models.Model):
         on_delete=models.PROTECT,
         related_name="deals",
         db_index=False,  # a partial index below: most deals have no lead
+        db_constraint=False,
     )
     products = models.JSONField(_("products"), default=list, blank=True)
     # A digest of the row as last imported: an identical row is recognised without
@@ -121,10 +122,22 @@ class Deal(models.Model):
 class DealSplit(models.Model):
     """A credited person's share of a deal; a deal's shares add up to exactly 1."""
 
-    # Covered by the (deal, employee) unique index.
-    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="splits", db_index=False)
+    # Checked by the deal services rather than by per-row deferred triggers, which would
+    # run a million lookups at the commit of a large import (see Deal). The deal index is
+    # covered by the (deal, employee) unique index.
+    deal = models.ForeignKey(
+        Deal,
+        on_delete=models.CASCADE,
+        related_name="splits",
+        db_index=False,
+        db_constraint=False,
+    )
     employee = models.ForeignKey(
-        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="deal_splits"
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="deal_splits",
+        db_constraint=False,
     )
     share = models.DecimalField(_("share"), max_digits=5, decimal_places=4)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -90,6 +91,30 @@ class BulkResult:
             self.updated += 1
         else:
             self.unchanged += 1
+
+
+ProgressHook = Callable[[str, int, int], None]
+_progress: ContextVar[ProgressHook | None] = ContextVar("sales_bulk_progress", default=None)
+CHECKING = "checking"
+WRITING = "writing"
+
+
+@contextmanager
+def reporting_progress(hook: ProgressHook) -> Iterator[None]:
+    """Within the block, bulk upserts call ``hook(phase, done, total)`` after each chunk
+    they check (phase ``checking``) and write (``writing``): the progress bar of an
+    import job or of the CLI, without a parameter through every service."""
+    token = _progress.set(hook)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def _report(phase: str, done: int, total: int) -> None:
+    hook = _progress.get()
+    if hook is not None:
+        hook(phase, done, total)
 
 
 class Rollback(Exception):
@@ -280,6 +305,7 @@ def _run_bulk(
             plans: list[P] = []
             for chunk in chunked(unique, batch_size):
                 plans.extend(plan_chunk(chunk))
+                _report(CHECKING, len(plans), len(unique))
             good: list[P] = []
             for plan in plans:
                 if plan.issues:
@@ -294,8 +320,11 @@ def _run_bulk(
             changing = [p for p in good if p.outcome is not Outcome.UNCHANGED]
             if before_write is not None:
                 before_write(changing)
+            written = 0
             for chunk in chunked(changing, batch_size):
                 write_chunk(chunk)
+                written += len(chunk)
+                _report(WRITING, written, len(changing))
             if after_write is not None:
                 after_write()
             result.written = True
