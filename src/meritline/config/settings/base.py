@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "meritline.core",
     "meritline.org",
     "meritline.sales",
+    "meritline.incentives",
     "meritline.web",
     "meritline.demo",
 ]
