@@ -92,7 +92,7 @@ DEALS = RecordSpec(
         Column(
             "external_id",
             _("External id"),
-            ("外部编号", "订单号", "订单编号", "订单ID", "order id", "external id"),
+            ("订单号", "外部编号", "订单编号", "订单ID", "order id", "external id"),
             required=True,
         ),
         Column("number", _("Contract number"), ("合同编号", "合同号", "contract no")),
