@@ -7,7 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from meritline.core.errors import DomainError, PermissionDeniedError
@@ -90,6 +90,13 @@ def deal_line(external_id: str, amount: str = "12000", day: str = "2026-03-01", 
     owner = kw.get("owner", "XH00004")
     splits = kw.get("splits", "")
     return f"{external_id},{day},{amount},{customer},{owner},{splits}"
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Messages in the default language, whatever an earlier request activated."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture
@@ -460,3 +467,32 @@ class TestJobs:
         job = import_job_run(job.pk)
         assert job.status == JobStatus.FAILED and job.failure
         assert not Deal.objects.exists()
+
+
+def test_a_deal_linked_to_a_lead_archives_its_contract(sw):
+    from meritline.sales.services.leads import lead_upsert
+
+    with translation.override("zh-hans"):
+        lead, _o = lead_upsert(
+            actor=sw.w.finance,
+            external_id="L-9",
+            company_name="远山科技有限公司",
+            source_kind="marketing",
+            source_employee="XH00009",
+            owner="XH00004",
+            platform="GOV",
+            entered_at=timezone.make_aware(timezone.datetime(2026, 3, 1, 9, 0)),
+            customer="C-1",
+            source="crm",
+        )
+    lines = (
+        "订单号,签约日期,合同金额,客户编号,负责人工号,线索编号",
+        f"D-9,2026-03-05,100,C-1,XH00004,{lead.number}",
+    )
+    job = run(sw.w.finance, csv_bytes(*lines))
+    assert job.created == 1, job.errors
+    lead.refresh_from_db()
+    assert lead.step == "contract"
+    step = lead.steps.get(step="contract")
+    assert timezone.localtime(step.at).date() == date(2026, 3, 5)
+    assert "D-9" in step.note

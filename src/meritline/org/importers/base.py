@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -88,9 +88,9 @@ class FileRefused(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class SourceRow:
-    """One non-blank data row; ``number`` is the row number in the spreadsheet (header = 1)."""
+class SourceRow(NamedTuple):
+    """One non-blank data row; ``number`` is the row number in the spreadsheet (header = 1).
+    A named tuple: a file may hold a million of them."""
 
     number: int
     cells: tuple[str, ...]

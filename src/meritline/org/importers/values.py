@@ -74,16 +74,42 @@ def parse_gender(text: str) -> str:
     return gender
 
 
-def parse_salary(text: str) -> int:
-    """Yuan as integer fen; refuses negative amounts and more than two decimals."""
+EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!"}
+_PLAIN_YUAN = re.compile(r"^(-?)(\d{1,15})(?:\.(\d{1,2}))?$")
+
+
+def refuse_excel_error(text: str) -> None:
+    """A cell showing an Excel error (#DIV/0! …) says so rather than "not a number"."""
+    if text.strip().upper() in EXCEL_ERRORS:
+        raise CellError(
+            ErrorCode.BAD_MONEY,
+            _("The cell shows the Excel error %(value)s; correct the formula in the sheet.")
+            % {"value": text.strip()},
+        )
+
+
+def parse_amount(text: str) -> int:
+    """Yuan ("1,200,000.50", "¥8000") as integer fen, sign kept; refuses more than two
+    decimals. Plain numbers take a fast path (files of a million rows)."""
+    plain = _PLAIN_YUAN.match(text)
+    if plain:
+        sign, whole, cents = plain.groups()
+        fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
+        return -fen if sign else fen
+    refuse_excel_error(text)
     try:
-        fen = parse_yuan(text)
+        return parse_yuan(text)
     except MoneyError as exc:
         raise CellError(
             ErrorCode.BAD_MONEY,
             _("“%(value)s” is not an amount in yuan (for example 8000 or 8,000.50).")
             % {"value": text},
         ) from exc
+
+
+def parse_salary(text: str) -> int:
+    """Yuan as integer fen; refuses negative amounts and more than two decimals."""
+    fen = parse_amount(text)
     if fen < 0:
         raise CellError(ErrorCode.NEGATIVE_SALARY, _("A salary cannot be negative."))
     return fen

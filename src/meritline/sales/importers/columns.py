@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from meritline.core.money import MoneyError, parse_yuan
 from meritline.org.importers.base import ErrorCode as FileErrorCode
 from meritline.org.importers.base import FileRefused
-from meritline.org.importers.values import CellError, parse_date
+from meritline.org.importers.values import CellError, parse_amount, parse_date, refuse_excel_error
 from meritline.sales.errors import ErrorCode as SalesErrorCode
 
 __all__ = [
@@ -37,43 +36,14 @@ __all__ = [
     "resolve",
 ]
 
-EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!"}
 _TIME = re.compile(r"^(.+?)[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 _LIST_SEPARATORS = re.compile(r"[;；,，、|]")
 _TRUE = {"1", "y", "yes", "true", "是", "对", "取消", "√"}
 _FALSE = {"0", "n", "no", "false", "否", "不", ""}
 
 
-def _refuse_excel_error(text: str) -> None:
-    if text.strip().upper() in EXCEL_ERRORS:
-        raise CellError(
-            FileErrorCode.BAD_MONEY,
-            _("The cell shows the Excel error %(value)s; correct the formula in the sheet.")
-            % {"value": text.strip()},
-        )
-
-
-_PLAIN_YUAN = re.compile(r"^(-?)(\d{1,15})(?:\.(\d{1,2}))?$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_money(text: str) -> int:
-    """Yuan ("1,200,000.50", "¥8000") as integer fen; the sign is kept for the service
-    to judge (a refund file may list refunds as negative amounts)."""
-    plain = _PLAIN_YUAN.match(text)
-    if plain:  # the common case, without Decimal
-        sign, whole, cents = plain.groups()
-        fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
-        return -fen if sign else fen
-    _refuse_excel_error(text)
-    try:
-        return parse_yuan(text)
-    except MoneyError as exc:
-        raise CellError(
-            FileErrorCode.BAD_MONEY,
-            _("“%(value)s” is not an amount in yuan (for example 8000 or 8,000.50).")
-            % {"value": text},
-        ) from exc
+parse_money = parse_amount
 
 
 def parse_day(text: str) -> date:
@@ -88,7 +58,7 @@ def parse_day(text: str) -> date:
 
 def parse_datetime(text: str) -> datetime:
     """A date with an optional time ("2026-03-01 14:30"), in the company's time zone."""
-    _refuse_excel_error(text)
+    refuse_excel_error(text)
     value = text.strip()
     moment = time(0, 0)
     match = _TIME.match(value)

@@ -61,11 +61,7 @@ class _Parser:
             for c in spec.columns
             if c.field in columns.indexes
         ]
-        self.required = [
-            c
-            for c in spec.columns
-            if c.required and c.field not in columns.indexes and c.field not in spec.defaults
-        ]
+        self.key_index = columns.indexes.get("external_id")
 
     def parse(self, row: SourceRow) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         cells = row.cells

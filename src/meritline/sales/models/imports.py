@@ -83,6 +83,8 @@ class ImportJob(models.Model):
     written = models.BooleanField(_("written"), default=False)
     errors = models.JSONField(default=list)
     failure = models.TextField(blank=True)
+    # The uploader's language: the report's messages are written in it.
+    language = models.CharField(max_length=16, default="zh-hans")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

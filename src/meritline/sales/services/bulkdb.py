@@ -45,12 +45,22 @@ def insert_rows(
         ids = [r[0] for r in cursor.fetchall()]
         quoted = ", ".join(connection.ops.quote_name(n) for n in names)
         raw = cursor.cursor
+        dumped: dict[Any, str] = {}  # most rows repeat a few JSON values (product lists)
+
+        def dump(value: Any) -> str:
+            key = tuple(value) if isinstance(value, list) else None
+            if key is None or not all(isinstance(v, str) for v in key):
+                return json.dumps(value, ensure_ascii=False)
+            if key not in dumped:
+                dumped[key] = json.dumps(value, ensure_ascii=False)
+            return dumped[key]
+
         with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
                 if json_at:
                     row = list(row)
                     for i in json_at:
-                        row[i] = json.dumps(row[i], ensure_ascii=False)
+                        row[i] = dump(row[i])
                 copy.write_row((pk, *row))
     return ids
 

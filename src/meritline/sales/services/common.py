@@ -249,7 +249,7 @@ def run_bulk(
     chunks, all in one transaction. ``before_write`` sees every changing plan at once
     (to derive values across the batch); ``after_write`` runs after the last chunk."""
     check_mode(mode)
-    with _bulk_memory(len(rows)):
+    with paused_gc(len(rows)):
         return _run_bulk(
             rows,
             mode=mode,
@@ -265,7 +265,7 @@ def run_bulk(
 
 
 @contextmanager
-def _bulk_memory(rows: int) -> Iterator[None]:
+def paused_gc(rows: int) -> Iterator[None]:
     """Pause the cyclic garbage collector while a large batch holds millions of small
     objects that are not garbage (it would traverse them again and again); reference
     counting still frees everything as usual."""

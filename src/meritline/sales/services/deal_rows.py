@@ -185,6 +185,8 @@ class Context:
         self.latest_day = latest_allowed_day()
         self.dirty: set[int] = set()
         self.first_purchase: dict[int, date] = {}
+        # Leads linked to a deal written now: lead id → (signing date, deal label).
+        self.signings: dict[int, tuple[date, str]] = {}
         self.created = 0
         sources = {r.source.strip() for r in rows}
         # A source with no deals yet (a first import) needs no lookups of existing ones.

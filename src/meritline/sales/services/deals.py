@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from meritline.core import audit
 from meritline.sales import access
 from meritline.sales.models import MANUAL_SOURCE, Customer, Deal, DealSplit, DealStatus
 from meritline.sales.services.bulkdb import among, analyze, insert_rows, set_values, update_rows
@@ -38,7 +39,7 @@ from meritline.sales.services.deal_rows import (
     key_of,
     plan_chunk,
 )
-from meritline.sales.services.derived import refresh_customers
+from meritline.sales.services.derived import advance_linked_leads, refresh_customers
 
 __all__ = ["DealRow", "check_splits", "deal_bulk_upsert", "deal_upsert", "fingerprint"]
 
@@ -111,6 +112,10 @@ def _write_chunk(chunk: Sequence[DealPlan], ctx: Context) -> None:
         ],
     )
     changed = [p for p in chunk if p.outcome is Outcome.UPDATED]
+    for p in chunk:
+        lead_id = p.values[LEAD_AT]
+        if lead_id is not None:
+            ctx.signings[lead_id] = (p.values[SIGNED_AT], p.values[0] or p.external_id)
     update_rows(
         Deal,
         [*FIELDS, "fingerprint", "updated_at"],
@@ -142,11 +147,21 @@ def _write_chunk(chunk: Sequence[DealPlan], ctx: Context) -> None:
 
 
 ANALYZE_FROM = 50_000
+LEAD_AT = FIELDS.index("lead_id")
+SIGNED_AT = FIELDS.index("signed_on")
 
 
 def _after_write(ctx: Context) -> None:
     set_values(Customer, "first_purchase_on", ctx.first_purchase)
     refresh_customers(ctx.dirty)
+    moved = advance_linked_leads(ctx.signings, ctx.actor)
+    if moved:
+        audit.record(
+            actor=ctx.actor,
+            action="sales.lead.advance_by_deal",
+            target_type="sales.lead",
+            after={"step": "contract", "leads": moved},
+        )
     if ctx.created >= ANALYZE_FROM:
         analyze(Deal)
         analyze(DealSplit)

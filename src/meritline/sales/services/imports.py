@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from meritline.core import audit
@@ -35,7 +36,7 @@ from meritline.sales.importers.columns import resolve, suggest
 from meritline.sales.importers.records import SPECS, RecordSpec, Target
 from meritline.sales.importers.run import ImportReport, percent, run_import
 from meritline.sales.models import ImportJob, ImportKind, ImportMapping, JobStatus
-from meritline.sales.services.common import MODES, now
+from meritline.sales.services.common import GC_PAUSE_FROM, MODES, now, paused_gc
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,8 @@ def import_job_create(
         raw = read_upload(data, limit=settings.MAX_UPLOAD_BYTES) if keep_file else data
     except FileRefused as exc:
         raise _refused(exc) from exc
-    table = _read(file_name, raw)
+    with paused_gc(GC_PAUSE_FROM if len(raw) > 1_000_000 else 0):
+        table = _read(file_name, raw)
     header = list(table.header)
     suggested = {**suggest(spec.columns, header), **saved_mapping(target, kind)}
     columns = {field: text for field, text in suggested.items() if not text or text in table.header}
@@ -165,6 +167,7 @@ def import_job_create(
         dry_run=dry_run,
         total=len(table.rows),
         created_by=actor,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     return job, table
 
@@ -257,6 +260,17 @@ def import_job_run(
         if progress is not None:
             progress(phase, done, total)
 
+    with translation.override(job.language), paused_gc(job.total or GC_PAUSE_FROM):
+        _execute_into(job, raw, table, report)
+    job.status = JobStatus.FAILED if job.failure else JobStatus.DONE
+    job.finished_at = now()
+    job.save()
+    return job
+
+
+def _execute_into(
+    job: ImportJob, raw: bytes | None, table: Table | None, report: Callable[[str, int, int], None]
+) -> None:
     try:
         if table is None:
             if raw is None:
@@ -271,10 +285,6 @@ def import_job_run(
         job.failure = _("The import stopped on an unexpected error; nothing was written.")
     else:
         _keep_report(job, result)
-    job.status = JobStatus.FAILED if job.failure else JobStatus.DONE
-    job.finished_at = now()
-    job.save()
-    return job
 
 
 def execute(
