@@ -187,3 +187,54 @@ def test_the_engine_computes_from_the_frames(book):
     )
     assert amounts[sw.w.liuyang.pk] == 2_000_000
     assert amounts[sw.w.chenjing.pk] == 50_001 - 501  # net of her share of the refund
+
+
+def test_frames_since_a_date_give_the_same_platform_figures(sw):
+    """Loading from a date on (with older deals refunded or collected since) changes no
+    figure of the windows after that date."""
+    from datetime import date
+
+    from meritline.metrics import compute, monthly_windows
+    from meritline.sales.frames import frames_for
+    from meritline.sales.services.deals import deal_upsert
+    from meritline.sales.services.payments import collection_upsert, refund_upsert
+
+    actor = sw.w.hr_admin
+    for ext, day, amount in (
+        ("D-OLD", date(2025, 6, 3), 900_000),
+        ("D-NEW", date(2025, 9, 2), 500_000),
+    ):
+        deal_upsert(
+            actor=actor,
+            external_id=ext,
+            signed_on=day,
+            amount_fen=amount,
+            platform="GOV",
+            customer="C-1",
+            owner="XH00004",
+            source="crm",
+            customer_source="crm",
+        )
+    refund_upsert(
+        actor=actor,
+        external_id="R-1",
+        deal="D-OLD",
+        refunded_on=date(2025, 9, 9),
+        amount_fen=100_000,
+        source="crm",
+    )
+    collection_upsert(
+        actor=actor,
+        external_id="P-1",
+        deal="D-OLD",
+        received_on=date(2025, 9, 10),
+        amount_fen=300_000,
+        source="crm",
+    )
+    windows = monthly_windows("2025-09", 1)
+    names = ("deals", "collections", "refunds")
+    metrics = ["sales_amount", "collection_amount", "collection_rate"]
+    everything = compute(metrics, frames_for(user=actor, names=names), windows)
+    recent = compute(metrics, frames_for(user=actor, names=names, since=date(2025, 9, 1)), windows)
+    assert everything.to_dicts() == recent.to_dicts()
+    assert everything.row(0, named=True)["sales_amount"] == 400_000

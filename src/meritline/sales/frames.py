@@ -10,6 +10,7 @@ one row per credited person: the deal's split shares divide each amount with
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -212,37 +213,63 @@ def _customers(customers: QuerySet[Customer]) -> pl.DataFrame:
 # Scoped to a user
 
 
-def deals_frame(*, user: Any) -> pl.DataFrame:
-    """The deals the user sees, one row per credited person (``metrics.frames.DEALS``)."""
-    return _deals(Deal.objects.filter(deal_scope_q(scope_for(user))))
+def _visible_deals(user: Any, since: date | None) -> QuerySet[Deal]:
+    """The deals the user sees; with ``since``, those signed since then and the older
+    ones with a collection or refund since then (which count in a window's
+    collection_amount and sales_amount whenever their deal was signed)."""
+    deals = Deal.objects.filter(deal_scope_q(scope_for(user)))
+    if since is None:
+        return deals
+    return deals.filter(
+        Q(signed_on__gte=since)
+        | Q(pk__in=Collection.objects.filter(received_on__gte=since).values("deal_id"))
+        | Q(pk__in=Refund.objects.filter(refunded_on__gte=since).values("deal_id"))
+    )
 
 
-def collections_frame(*, user: Any) -> pl.DataFrame:
+def deals_frame(*, user: Any, since: date | None = None) -> pl.DataFrame:
+    """The deals the user sees, one row per credited person (``metrics.frames.DEALS``);
+    see ``_visible_deals`` for ``since``."""
+    return _deals(_visible_deals(user, since))
+
+
+def collections_frame(*, user: Any, since: date | None = None) -> pl.DataFrame:
     """Collections of the deals the user sees, split like their deals."""
-    visible = Deal.objects.filter(deal_scope_q(scope_for(user))).values("pk")
+    visible = _visible_deals(user, since).values("pk")
     return _lines(Collection.objects.filter(deal__in=visible), "collections", "received_on")
 
 
-def refunds_frame(*, user: Any) -> pl.DataFrame:
+def refunds_frame(*, user: Any, since: date | None = None) -> pl.DataFrame:
     """Refunds of the deals the user sees, split like their deals (amounts positive)."""
-    visible = Deal.objects.filter(deal_scope_q(scope_for(user))).values("pk")
+    visible = _visible_deals(user, since).values("pk")
     return _lines(Refund.objects.filter(deal__in=visible), "refunds", "refunded_on")
 
 
-def leads_frame(*, user: Any) -> pl.DataFrame:
+def leads_frame(*, user: Any, since: date | None = None) -> pl.DataFrame:
     """The leads the user sees. ``employee_id`` is the owner, or whoever brought a lead
     nobody owns yet; ``won_on`` the date of the contract (or settlement) step;
-    ``first_follow_up_on`` the first step after entry (a visit or later)."""
-    return _leads(Lead.objects.filter(lead_scope_q(scope_for(user))))
+    ``first_follow_up_on`` the first step after entry (a visit or later). With ``since``,
+    only leads entered on or after it."""
+    leads = Lead.objects.filter(lead_scope_q(scope_for(user)))
+    if since is not None:
+        leads = leads.filter(entered_at__date__gte=since)
+    return _leads(leads)
 
 
-def customers_frame(*, user: Any) -> pl.DataFrame:
-    """The customers the user sees."""
+def customers_frame(*, user: Any, since: date | None = None) -> pl.DataFrame:
+    """The customers the user sees (all of them: a customer's history starts before any
+    window)."""
     return _customers(customer_list(user=user))
 
 
-def frames_for(*, user: Any, names: Iterable[str] = tuple(SCHEMAS)) -> Frames:
-    """The named frames (all by default), scoped to ``user``."""
+def frames_for(
+    *, user: Any, names: Iterable[str] = tuple(SCHEMAS), since: date | None = None
+) -> Frames:
+    """The named frames (all by default), scoped to ``user``. ``since`` leaves out deals
+    signed before it that have no collection or refund since (and their lines), and leads
+    entered before it: give it the start of the earliest window a metric looks at,
+    previous periods included, so that a page over the last months does not load years
+    of history. (Cohort metrics over customers — retention — need the whole history.)"""
     loaders = {
         "deals": deals_frame,
         "collections": collections_frame,
@@ -250,7 +277,7 @@ def frames_for(*, user: Any, names: Iterable[str] = tuple(SCHEMAS)) -> Frames:
         "leads": leads_frame,
         "customers": customers_frame,
     }
-    return Frames(**{name: loaders[name](user=user) for name in names})
+    return Frames(**{name: loaders[name](user=user, since=since) for name in names})
 
 
 # Unscoped: for system jobs only (incentive runs, scheduled analytics), never for a page.

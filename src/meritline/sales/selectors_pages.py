@@ -596,7 +596,12 @@ def platform_comparison(*, user: Any, months: int = 12, on: date | None = None) 
         platforms=platforms,
         all_rows=scope_for(user).all_rows,
     )
-    frames = sales_frames.frames_for(user=user, names=("deals", "collections", "refunds"))
+    # Growth compares with the month before the first one shown: load from there on.
+    frames = sales_frames.frames_for(
+        user=user,
+        names=("deals", "collections", "refunds"),
+        since=month.previous().start,
+    )
     result = compute(
         list(COMPARISON_METRICS),
         frames,
