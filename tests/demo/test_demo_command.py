@@ -73,3 +73,32 @@ def test_demo_logins_says_when_the_demo_is_missing(db: None) -> None:
 )
 def test_credit_codes_get_their_check_character(base: str, expected: str) -> None:
     assert credit_code(base) == expected
+
+
+def test_reset_refuses_to_wipe_imported_sales_records_unless_forced(db: None) -> None:
+    from meritline.sales.models import Customer, ImportJob
+    from meritline.sales.services.customers import customer_upsert
+
+    call_command("demo", "--if-absent", stdout=StringIO())
+    from meritline.core.models import User
+
+    admin = User.objects.get(username="wangfang")
+    customer_upsert(
+        actor=admin, external_id="T-1", name="天猫买家有限公司", platform="TMALL", source="TMALL"
+    )
+    with pytest.raises(CommandError, match="TMALL|客户|customers"):
+        call_command("demo", "--reset", stdout=StringIO())
+    assert Customer.objects.filter(source="TMALL").exists()
+    ImportJob.objects.create(
+        kind="customers",
+        platform_id=Customer.objects.get(source="TMALL").platform_id,
+        source="TMALL",
+        file_name="x.csv",
+        stored_name="",
+        checksum="0" * 64,
+        mode="valid_rows",
+        created_by=admin,
+    )
+    call_command("demo", "--reset", "--force", stdout=StringIO())
+    assert not Customer.objects.filter(source="TMALL").exists()
+    assert not ImportJob.objects.exists()

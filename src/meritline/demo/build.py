@@ -41,6 +41,7 @@ from meritline.org.models import (
 from meritline.org.services import employees as people_services
 from meritline.org.services import logins as login_services
 from meritline.org.services import structure
+from meritline.sales.models import ImportJob
 
 ADMIN_LOGIN = "wangfang"
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -89,6 +90,9 @@ def foreign_data() -> list[str]:
     strangers = Employee.objects.exclude(employee_no__regex=r"^XH[0-9]{5}$").count()
     if strangers:
         problems.append(_("%(n)s employees with numbers the demo does not use") % {"n": strangers})
+    problems.extend(sales_history.foreign_records())
+    if ImportJob.objects.exists():
+        problems.append(_("sales imports run on this database"))
     if org_data_present() and not AuditLog.objects.filter(action="demo.build").exists():
         problems.append(_("no record that the demo built this database"))
     return problems

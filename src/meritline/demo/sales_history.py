@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meritline.core import audit
 from meritline.core.access import forget_scope
@@ -30,11 +31,14 @@ from meritline.demo.sales_plan import DealP, LeadP, SalesPlan, make_sales_plan
 from meritline.org.models import Employee, Platform, Region
 from meritline.sales import normalise, qualification
 from meritline.sales.models import (
+    MANUAL_SOURCE,
     Collection,
     Customer,
     Deal,
     DealSplit,
     DealStatus,
+    ImportJob,
+    ImportMapping,
     Lead,
     LeadAlert,
     LeadDispute,
@@ -60,8 +64,11 @@ from meritline.sales.services.sla_scan import sla_scan
 BATCH = 2000
 STAGE_NOTES = {"new": "平台上线", "growing": "进入成长期", "mature": "进入成熟期"}
 
-# Children before parents (everything the sales history writes, the rules included).
+# Children before parents (everything the sales history writes, the rules included,
+# and the imports users ran on the demo).
 _WIPE_ORDER = (
+    ImportJob,
+    ImportMapping,
     LeadAlert,
     LeadDispute,
     Collection,
@@ -76,6 +83,28 @@ _WIPE_ORDER = (
     QualificationStandard,
     SegmentThreshold,
 )
+
+
+DEMO_SOURCES = {
+    Deal: {s.CRM},
+    Customer: {s.CRM},
+    Lead: {s.CRM, MANUAL_SOURCE},
+    Collection: {s.FINANCE},
+    Refund: {s.FINANCE},
+}
+
+
+def foreign_records() -> list[str]:
+    """Sales records the demo did not write: imported or pushed from other sources."""
+    problems = []
+    for model, sources in DEMO_SOURCES.items():
+        count = model._default_manager.exclude(source__in=sources).count()
+        if count:
+            problems.append(
+                _("%(n)s %(what)s from sources the demo does not use")
+                % {"n": count, "what": model._meta.verbose_name_plural}
+            )
+    return problems
 
 
 def wipe() -> dict[str, int]:
