@@ -183,3 +183,35 @@ def test_the_beat_schedule_runs_the_scan_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["sales-sla-scan-daily"]
     assert entry["task"] == "sales.tasks.sla_scan_daily"
     assert entry["schedule"].remaining_estimate(timezone.now()) <= timedelta(days=1)
+
+
+def test_the_navigation_counts_overdue_leads_for_their_owner(sw, client):
+    from meritline.sales.models import Lead, LeadAlert
+    from meritline.sales.selectors import todo_count
+
+    lead = Lead.objects.create(
+        source="crm",
+        external_id="L-NAV",
+        number="L-NAV-1",
+        company_name="导航测试有限公司",
+        company_name_normalised="导航测试",
+        source_kind="self_sourced",
+        owner=sw.w.chenjing,
+        platform=sw.w.platform,
+        step="entered",
+        step_at=timezone.now(),
+        entered_at=timezone.now(),
+    )
+    LeadAlert.objects.create(
+        lead=lead,
+        step="entered",
+        due_at=timezone.now(),
+        responsible=sw.w.chenjing,
+        raised_at=timezone.now(),
+    )
+    assert todo_count(user=sw.w.employee) == 1
+    assert todo_count(user=sw.w.manager) == 1
+    assert todo_count(user=sw.w.finance) == 0
+    client.force_login(sw.w.employee)
+    page = client.get("/sales/leads/mine/").content.decode()
+    assert "ml-todo-badge" in page

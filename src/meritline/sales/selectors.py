@@ -155,6 +155,12 @@ def todo_for(*, user: Any) -> QuerySet[LeadAlert]:
     )
 
 
+def todo_count(*, user: Any) -> int:
+    """How many open SLA alerts ``todo_for`` holds whose lead is still at the late step
+    (the badge in the navigation)."""
+    return todo_for(user=user).filter(lead__step=F("step")).count()
+
+
 def platform_list_with_stage(*, user: Any, on: date | None = None) -> QuerySet[Platform]:
     """Every platform (reference data) annotated with ``stage_on``: its stage in force on
     ``on`` (today), with its stage history prefetched as ``stage_history``."""

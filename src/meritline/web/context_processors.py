@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from meritline.core.access import Role, scope_for
+from meritline.sales.selectors import todo_count
 from meritline.sales.services.imports import importable_kinds
 
 
@@ -20,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "user_roles": role_badges(scope.roles),
         "user_display_name": display_name(user),
         "may_import_sales": bool(importable_kinds(user)),
+        # Evaluated only where the navigation shows it (a person's "my leads").
+        "sales_todo": lambda: todo_count(user=user),
     }
 
 
