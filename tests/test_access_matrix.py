@@ -494,6 +494,18 @@ def _sales_batch(w: World, kind: str) -> dict:
     return {"mode": "all_or_nothing", "rows": [row]}
 
 
+MATRIX_PLAN = (
+    "name: 矩阵方案\ncomponents:\n  - {id: c, kind: rate, payee: owner, "
+    'tiers: [{from: 0, rate: "0.01"}]}\n'
+)
+
+
+def _incentive_plan(w: World) -> str:
+    from meritline.incentives.models import Plan
+
+    return Plan.objects.get_or_create(code="MATRIX", defaults={"name": "矩阵方案"})[0].code
+
+
 # API operations by operationId. Writes use a well-formed body so that only access decides.
 API_OPERATIONS: dict[str, Case] = {
     "org_employee_list": Case(lambda w: "/api/v1/org/employees", lists=PEOPLE),
@@ -606,6 +618,26 @@ API_OPERATIONS: dict[str, Case] = {
         )
         for kind in ("deal", "collection", "refund", "lead")
     },
+    # Incentives: everyone estimates for themselves and reads their own statements; plan
+    # documents are checked by anyone and stored by finance and HR admins.
+    "incentives_estimate": Case(
+        lambda w: "/api/v1/incentives/estimate",
+        method="POST",
+        body=lambda w: {"amount_fen": 100_000_000},
+    ),
+    "incentives_statement_mine": Case(lambda w: "/api/v1/incentives/statements/mine"),
+    "incentives_plan_validate": Case(
+        lambda w: "/api/v1/incentives/plans/validate",
+        method="POST",
+        body=lambda w: {"document": MATRIX_PLAN},
+    ),
+    "incentives_plan_version_create": Case(
+        lambda w: f"/api/v1/incentives/plans/{_incentive_plan(w)}/versions",
+        method="POST",
+        allowed=frozenset({"hr_admin", "finance"}),
+        body=lambda w: {"document": MATRIX_PLAN, "valid_from": "2026-01-01"},
+        ok=(201,),
+    ),
 }
 
 # API URL names are covered through their operations.

@@ -23,6 +23,7 @@ from meritline.core.tokens import (
     browser_session_auth,
     personal_token_auth,
 )
+from meritline.incentives.api import router as incentives_router
 from meritline.org.api import router as org_router
 from meritline.sales.api import router as sales_router
 
@@ -149,3 +150,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/org/", org_router, tags=["org"])
 api.add_router("/sales/", sales_router, tags=["sales"])
+api.add_router("/incentives/", incentives_router, tags=["incentives"])

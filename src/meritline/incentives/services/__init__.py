@@ -1,0 +1,1 @@
+"""Every write of the incentive app: keyword-only, typed, atomic, audited."""
