@@ -16,7 +16,7 @@ from meritline.core import audit, crypto
 from meritline.core.access import Role, forget_scope
 from meritline.core.models import AuditLog, User
 from meritline.demo import catalogue as c
-from meritline.demo import sales_history
+from meritline.demo import incentives_demo, sales_history
 from meritline.demo.plan import Person, Plan, Segment, make_plan
 from meritline.org.models import (
     Assignment,
@@ -91,6 +91,7 @@ def foreign_data() -> list[str]:
     if strangers:
         problems.append(_("%(n)s employees with numbers the demo does not use") % {"n": strangers})
     problems.extend(sales_history.foreign_records())
+    problems.extend(incentives_demo.foreign_plans())
     if ImportJob.objects.exists():
         problems.append(_("sales imports run on this database"))
     if org_data_present() and not AuditLog.objects.filter(action="demo.build").exists():
@@ -129,6 +130,7 @@ def wipe() -> dict[str, int]:
         "employees": Employee.objects.count(),
         "departments": Department.objects.count(),
         "role_grants": RoleGrant.objects.count(),
+        **incentives_demo.wipe(),
         **sales_history.wipe(),
     }
     RoleGrant.objects.all().delete()
@@ -154,6 +156,8 @@ def build(*, seed: int = c.DEFAULT_SEED) -> Summary:
     employees = _people(actor, plan, refs)
     _logins(actor, plan, refs, employees)
     sales = sales_history.generate(actor=actor, plan=plan)
+    finance = User.objects.get(username="zhouting")
+    incentives = incentives_demo.generate(admin=actor, finance=finance)
     counts = {
         "entities": LegalEntity.objects.count(),
         "regions": Region.objects.count(),
@@ -169,6 +173,7 @@ def build(*, seed: int = c.DEFAULT_SEED) -> Summary:
         "trainings": TrainingRecord.objects.count(),
         "logins": len(c.STORY_LOGINS),
         **sales,
+        **incentives,
     }
     audit.record(
         actor=None,
