@@ -151,11 +151,13 @@ def estimate(
                 plan, period, source, payees=[employee.pk], with_counts=False
             )
         frames = []
+        # One lookup of the level rates serves both runs (the deals before are a subset).
+        rates = level_rate_rows(plan, [*own, deal], period)
         for deals in (own, [*own, deal]):
             inputs = build_inputs(
                 period,
                 deals=deals,
-                level_rates=level_rate_rows(plan, deals, period),
+                level_rates=rates,
                 adjustments=adjustments,
                 metrics=metrics,
             )
