@@ -161,3 +161,100 @@ def test_credited_split_lines_add_up_to_the_deal_commission():
     lines = both(plan, build_inputs("2026-10", deals=[deal]))
     assert [line.amount_fen for line in lines] == [34, 33, 34]
     assert sum(line.amount_fen for line in lines) == 101
+
+
+def test_a_payee_rate_adjustment_is_explained_beside_the_level_rate():
+    deal = Deal(1, "D-1", date(2026, 10, 3), yuan("100000"), owner_id=7)
+    data = build_inputs(
+        "2026-10",
+        deals=[deal],
+        level_rates=LEVEL,
+        adjustments=[Adjustment(7, Decimal("-0.005"))],
+    )
+    plan = pay2(payee_adjustment=True)
+    (line,) = both(plan, data)
+    assert (line.rate, line.amount_fen) == (Decimal("0.005"), yuan("500"))
+    result = evaluate(plan, data)
+    assert render(explain(result, line)) == (
+        "合同 D-1 签约额 ¥100,000.00 处于 <¥500,000 档位，"
+        "提成 本人职级提成率 1% − 0.5 个百分点 = 0.5% → ¥500.00"
+    )
+    assert "rate your level's rate 1% − 0.5 pt = 0.5% →" in render(explain(result, line), "en")
+
+
+def test_a_fixed_tier_rate_with_an_adjustment_shows_both_and_never_goes_below_zero():
+    deals = [
+        Deal(1, "D-1", date(2026, 10, 3), yuan("600000"), owner_id=7),
+        Deal(2, "D-2", date(2026, 10, 4), yuan("600000"), owner_id=8),
+    ]
+    data = build_inputs(
+        "2026-10",
+        deals=deals,
+        level_rates=[*LEVEL, LevelRate(8, date(2026, 1, 1), Decimal("0.01"))],
+        adjustments=[Adjustment(7, Decimal("0.0025")), Adjustment(8, Decimal("-0.02"))],
+    )
+    plan = pay2(payee_adjustment=True)
+    raised, floored = both(plan, data)
+    result = evaluate(plan, data)
+    assert render(explain(result, raised)).endswith(
+        "提成 1.5% + 0.25 个百分点 = 1.75% → ¥10,500.00"
+    )
+    assert render(explain(result, floored)).endswith(
+        "提成 1.5% − 2 个百分点 = 0%（不低于零） → ¥0.00"
+    )
+
+
+def test_without_an_adjustment_the_level_rate_reads_as_before():
+    deal = Deal(1, "D-1", date(2026, 10, 3), yuan("100000"), owner_id=7)
+    data = build_inputs(
+        "2026-10", deals=[deal], level_rates=LEVEL, adjustments=[Adjustment(8, Decimal("-0.005"))]
+    )
+    plan = pay2(payee_adjustment=True)
+    (line,) = both(plan, data)
+    assert "提成 1%（本人职级提成率） → ¥1,000.00" in render(explain(evaluate(plan, data), line))
+
+
+def test_amounts_too_large_for_64_bit_intermediates_stay_exact():
+    big = {"field": "amount", "op": "gte", "value": 1}
+    plan = plan_of(
+        {
+            "id": "c",
+            "kind": "rate",
+            "payee": "credited",
+            "tiers": [{"from": 0, "rate": "0.999999"}],
+            "modifiers": [
+                {"id": "x", "when": big, "multiply": "9.9999"},
+                {"id": "y", "when": big, "multiply": "9.9999"},
+                {"id": "z", "when": big, "add": "-0.000001", "of": "collected"},
+            ],
+        }
+    )
+    shares = (Split(7, Decimal("0.333333")), Split(8, Decimal("0.666667")))
+    deal = Deal(
+        1, "D-1", date(2026, 10, 3), 10**12, owner_id=7, collected_fen=10**12, splits=shares
+    )
+    lines = both(plan, build_inputs("2026-10", deals=[deal]))
+    exact = Decimal(10**12) * Decimal("0.999999") * Decimal("9.9999") ** 2 - Decimal(10**6)
+    assert sum(line.amount_fen for line in lines) == int(exact.to_integral_value())
+    assert [line.modifiers for line in lines] == [("x", "y", "z")] * 2
+
+
+def test_many_modifiers_are_listed_in_plan_order():
+    flags = [
+        {"field": "is_repurchase", "op": "is_true"},
+        {"field": "segment", "op": "eq", "value": "big"},
+    ]
+    mods = [{"id": f"m{i}", "when": flags[i % 2], "add": "0.001"} for i in range(14)]
+    plan = plan_of(
+        {
+            "id": "c",
+            "kind": "rate",
+            "payee": "owner",
+            "tiers": [{"from": 0, "rate": "0.01"}],
+            "modifiers": mods,
+        }
+    )
+    deal = Deal(1, "D-1", date(2026, 10, 3), 100_000, owner_id=7, is_repurchase=True)
+    (line,) = both(plan, build_inputs("2026-10", deals=[deal]))
+    assert line.modifiers == tuple(f"m{i}" for i in range(0, 14, 2))
+    assert line.amount_fen == 1000 + 7 * 100

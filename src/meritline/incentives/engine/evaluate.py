@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import localcontext
+from functools import cached_property
 from typing import Literal
 
 import polars as pl
@@ -12,15 +13,20 @@ from meritline.incentives.engine.components.common import Context
 from meritline.incentives.engine.components.registry import ADJUSTERS, PRIMARY
 from meritline.incentives.engine.inputs import Inputs
 from meritline.incentives.engine.lines import (
-    LINE_SCHEMA,
     Line,
     canonical,
-    conform,
+    conform_exprs,
     frame_lines,
     lines_frame,
+    sort_lines,
 )
 from meritline.incentives.engine.numbers import PRECISION
-from meritline.incentives.engine.schema import Plan
+from meritline.incentives.engine.schema import (
+    CapComponent,
+    ClawbackComponent,
+    HoldComponent,
+    Plan,
+)
 
 Mode = Literal["reference", "vectorized"]
 
@@ -32,6 +38,11 @@ class Result:
     plan: Plan
     inputs: Inputs
     lines: pl.DataFrame
+
+    @cached_property
+    def context(self) -> Context:
+        """Lookups over the inputs (level rates, adjustments, metrics, deals) for explaining."""
+        return Context(self.plan, self.inputs)
 
     def line_list(self) -> list[Line]:
         return frame_lines(self.lines)
@@ -65,17 +76,36 @@ def evaluate(plan: Plan, inputs: Inputs, mode: Mode = "vectorized") -> Result:
             for comp in plan.components:
                 if comp.kind in ADJUSTERS:
                     adjustments += ADJUSTERS[comp.kind].reference(comp, ctx, primary)
-        frame = lines_frame(primary + adjustments)
+        frame = canonical(lines_frame(primary + adjustments), order)
     elif mode == "vectorized":
-        empty = pl.DataFrame(schema=LINE_SCHEMA)
-        first = [PRIMARY[c.kind].vectorized(c, ctx) for c in plan.components if c.kind in PRIMARY]
-        primary_frame = pl.concat([empty, *first])
-        rest = [
-            ADJUSTERS[c.kind].vectorized(c, ctx, primary_frame)
-            for c in plan.components
-            if c.kind in ADJUSTERS
-        ]
-        frame = pl.concat([primary_frame, *rest])
+        frame = _vectorized(plan, ctx)
     else:
         raise ValueError(f"unknown mode {mode!r}")
-    return Result(plan=plan, inputs=inputs, lines=canonical(conform(frame), order))
+    return Result(plan=plan, inputs=inputs, lines=frame)
+
+
+def _vectorized(plan: Plan, ctx: Context) -> pl.DataFrame:
+    """Each component's lines as one frame sorted in canonical order within it; their
+    concatenation in plan order is the canonical order, with no sort over the whole."""
+    schema = ctx.schema
+    parts: dict[str, pl.DataFrame] = {}
+    for comp in plan.components:
+        if comp.kind in PRIMARY:
+            parts[comp.id] = _finish(PRIMARY[comp.kind].vectorized(comp, ctx), comp.id, schema)
+    for comp in plan.components:
+        if isinstance(comp, CapComponent | HoldComponent | ClawbackComponent):
+            targets = [parts[t] for t in comp.applies_to if t in parts]
+            primary = pl.concat(targets, rechunk=False) if targets else pl.DataFrame(schema=schema)
+            parts[comp.id] = _finish(
+                ADJUSTERS[comp.kind].vectorized(comp, ctx, primary), comp.id, schema
+            )
+    ordered = [parts[comp.id] for comp in plan.components]
+    return pl.concat(ordered, rechunk=False) if ordered else pl.DataFrame(schema=schema)
+
+
+def _finish(
+    frame: pl.DataFrame | pl.LazyFrame, component_id: str, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    lazy = frame.lazy().with_columns(pl.lit(component_id).alias("component_id"))
+    present = lazy.collect_schema().names()
+    return sort_lines(lazy.select(conform_exprs(present, schema)).collect())

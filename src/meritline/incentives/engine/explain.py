@@ -15,11 +15,13 @@ from meritline.core.money import format_fen
 from meritline.incentives.engine.evaluate import Result
 from meritline.incentives.engine.lines import Line, LineKind
 from meritline.incentives.engine.schema import (
+    LEVEL_RATE,
     AnyComponent,
     AwardComponent,
     Bracket,
     PointsComponent,
     RateComponent,
+    Role,
     TierMode,
 )
 
@@ -104,6 +106,9 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "add": {"zh-Hans": "加计", "en": "plus"},
     "of": {"zh-Hans": "的", "en": "of"},
     "level": {"zh-Hans": "（本人职级提成率）", "en": " (your level's rate)"},
+    "level_rate": {"zh-Hans": "本人职级提成率", "en": "your level's rate"},
+    "points": {"zh-Hans": "个百分点", "en": "pt"},
+    "floor": {"zh-Hans": "（不低于零）", "en": " (never below zero)"},
     "qualified": {"zh-Hans": "合格", "en": "qualified"},
     "converted": {"zh-Hans": "成交", "en": "converted"},
     "signed": {"zh-Hans": "签约", "en": "signed"},
@@ -129,6 +134,7 @@ def explain(result: Result, line: Line) -> Explanation:
         params["target_en"] = target.name_en or target.name or target.id
     if isinstance(comp, RateComponent):
         code = _rate_params(comp, line, params)
+        params.update(_rate_parts(result, comp, line))
     elif isinstance(comp, PointsComponent):
         code = "points"
         params.update(points=line.quantity, records=comp.records, kind=line.line_kind)
@@ -192,11 +198,33 @@ def _rate_params(comp: RateComponent, line: Line, params: dict[str, Any]) -> str
     return "rate_cumulative" if comp.bracket is Bracket.CUMULATIVE else "rate_whole"
 
 
+def _rate_parts(result: Result, comp: RateComponent, line: Line) -> dict[str, str]:
+    """The tier's own rate and the payee's adjustment, when one changed the line's rate."""
+    if not comp.payee_adjustment or line.rate is None or line.source_id is None:
+        return {}
+    ctx = result.context
+    deal = ctx.deal(line.source_id)
+    if deal is None:
+        return {}
+    payee = {
+        Role.CREDITED: deal["owner_id"],
+        Role.EMPLOYEE: comp.employee_id,
+    }.get(comp.payee, line.payee_id)
+    adjustment = ctx.adjustments.get(payee, Decimal(0))
+    if not adjustment:
+        return {}
+    tier_rate = comp.tiers[line.tier_index or 0].rate
+    if tier_rate == LEVEL_RATE:
+        base = ctx.level_rate(payee, deal["signed_on"])
+        if base is None:
+            return {}
+    else:
+        base = Decimal(tier_rate)
+    return {"base_rate": str(base), "adjustment": str(adjustment)}
+
+
 def _metric(result: Result, payee: int, metric: str) -> tuple[int, int]:
-    for row in result.inputs.metrics.iter_rows(named=True):
-        if row["employee_id"] == payee and row["metric"] == metric:
-            return row["numerator"], row["denominator"]
-    return 0, 0
+    return result.context.metrics.get((payee, metric), (0, 0))
 
 
 def render(explanation: Explanation, language: str = "zh-Hans") -> str:
@@ -267,7 +295,16 @@ def _tier(p: dict[str, Any], lang: str, words: dict[str, str]) -> dict[str, str]
     else:
         tier = f"{_money(low, whole=True)}–{_money(high, whole=True)}"
     rate = _percent(Decimal(p["rate"]))
-    if p.get("level_rate"):
+    if p.get("adjustment"):
+        base = _percent(Decimal(p["base_rate"]))
+        if p.get("level_rate"):
+            base = f"{words['level_rate']} {base}"
+        adjustment = Decimal(p["adjustment"])
+        sign = "−" if adjustment < 0 else "+"
+        points = f"{(abs(adjustment) * 100).normalize():f}"
+        floor = words["floor"] if Decimal(p["base_rate"]) + adjustment < 0 else ""
+        rate = f"{base} {sign} {points} {words['points']} = {rate}{floor}"
+    elif p.get("level_rate"):
         rate += words["level"]
     return {"tier": tier, "reach": words["reach"] if low else words["within"], "rate": rate}
 

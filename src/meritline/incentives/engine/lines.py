@@ -97,27 +97,75 @@ def frame_lines(frame: pl.DataFrame) -> list[Line]:
     ]
 
 
-def conform(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add missing columns as nulls and order them as ``LINE_SCHEMA``."""
+SOURCES: Final = ("deal", "lead", "count", "payee")
+KINDS: Final = pl.Enum([kind.value for kind in LineKind])
+SOURCE_DTYPE: Final = pl.Enum(list(SOURCES))
+SORT_KEYS: Final = ["payee_id", "target_id", "source_id", "line_kind"]
+
+
+def line_schema(component_ids: Sequence[str]) -> dict[str, pl.DataType]:
+    """``LINE_SCHEMA`` as ``evaluate`` returns it for a plan: the fixed vocabularies
+    (component ids in plan order, line kinds, sources) as ``pl.Enum`` — one byte a line
+    instead of a string — with the same column names and values."""
+    components = pl.Enum(list(component_ids))
+    return {
+        **LINE_SCHEMA,
+        "component_id": components,
+        "line_kind": KINDS,
+        "source": SOURCE_DTYPE,
+        "target_id": components,
+    }
+
+
+def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
+    """Add missing columns as nulls and order and type them as ``schema``."""
+    return frame.select(conform_exprs(frame.columns, schema or LINE_SCHEMA))
+
+
+def conform_exprs(present: Sequence[str], schema: dict[str, pl.DataType]) -> list[pl.Expr]:
     columns = []
-    for name, dtype in LINE_SCHEMA.items():
-        if name in frame.columns:
+    for name, dtype in schema.items():
+        if name in present:
             columns.append(pl.col(name).cast(dtype))
         elif name == "modifiers":
             columns.append(pl.lit([], dtype=dtype).alias(name))
         else:
             columns.append(pl.lit(None, dtype=dtype).alias(name))
-    return frame.select(columns)
+    return columns
 
 
 def canonical(frame: pl.DataFrame, component_order: Sequence[str]) -> pl.DataFrame:
-    """Lines in the one order both evaluators agree on."""
-    order = {cid: index for index, cid in enumerate(component_order)}
-    return (
-        frame.with_columns(
-            pl.col("component_id").replace_strict(order, return_dtype=I64).alias("_c"),
-            pl.col("line_kind").replace_strict(KIND_ORDER, return_dtype=I64).alias("_k"),
-        )
-        .sort(["_c", "payee_id", "target_id", "source_id", "_k"], nulls_last=False)
-        .drop("_c", "_k")
-    )
+    """Lines in the one order both evaluators agree on: by component (plan order), payee,
+    target component (plan order), source record and line kind (``LineKind`` order)."""
+    return sort_lines(conform(frame, line_schema(component_order)), ["component_id", *SORT_KEYS])
+
+
+def sort_lines(frame: pl.DataFrame, keys: Sequence[str] = SORT_KEYS) -> pl.DataFrame:
+    """``frame`` sorted by ``keys`` (integer or enum columns), nulls first.
+
+    When the keys' ranges fit, they are packed into one Int64 (null → 0, then value −
+    minimum + 1) and sorted once: the same order as a sort by the columns, in a fraction
+    of the time on millions of lines; a frame already in order is returned as it is.
+    """
+    if frame.height < 2:
+        return frame
+    physical = [pl.col(key).to_physical().cast(pl.Int64) for key in keys]
+    bounds = frame.select(
+        [p.min().alias(f"lo{i}") for i, p in enumerate(physical)]
+        + [p.max().alias(f"hi{i}") for i, p in enumerate(physical)]
+    ).row(0)
+    lows, highs = bounds[: len(keys)], bounds[len(keys) :]
+    spans = [0 if lo is None else hi - lo + 2 for lo, hi in zip(lows, highs, strict=True)]
+    size = 1
+    for span in spans:
+        size *= max(span, 1)
+    if size >= 2**62:
+        return frame.sort(list(keys), nulls_last=False)
+    packed: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for expr, low, span in zip(physical, lows, spans, strict=True):
+        if span:
+            packed = packed * span + (expr - low + 1).fill_null(0)
+    order = frame.select(packed).to_series()
+    if order.diff().min() >= 0:  # type: ignore[operator]
+        return frame  # already in order (most components make their lines in order)
+    return frame.with_columns(order.alias("_order")).sort("_order").drop("_order")

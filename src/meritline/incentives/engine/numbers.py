@@ -60,16 +60,19 @@ def div_round(num: int, den: int, rounding: Rounding) -> int:
     return quotient + int(twice > den)
 
 
-def div_round_expr(num: pl.Expr, den: int | pl.Expr, rounding: Rounding) -> pl.Expr:
-    """The polars twin of :func:`div_round` over Int128 expressions."""
-    d = pl.lit(den, dtype=pl.Int128) if isinstance(den, int) else den.cast(pl.Int128)
+def div_round_expr(
+    num: pl.Expr, den: int | pl.Expr, rounding: Rounding, dtype: pl.DataType | None = None
+) -> pl.Expr:
+    """The polars twin of :func:`div_round` over integer expressions (Int128 unless told)."""
+    dtype = dtype or pl.Int128()
+    d = pl.lit(den, dtype=dtype) if isinstance(den, int) else den.cast(dtype)
     quotient = num // d
     twice = 2 * (num - quotient * d)
     if rounding is Rounding.HALF_EVEN:
         up = (twice > d) | ((twice == d) & (quotient % 2 == 1))
     else:
         up = pl.when(num >= 0).then(twice >= d).otherwise(twice > d)
-    return quotient + up.cast(pl.Int128)
+    return quotient + up.cast(dtype)
 
 
 def decimal_expr(value: pl.Expr, places_: int = RATE_PLACES) -> pl.Expr:

@@ -12,7 +12,7 @@ from collections import defaultdict
 import polars as pl
 
 from meritline.incentives.engine.components.common import Context
-from meritline.incentives.engine.lines import EARNING_KINDS, Line, LineKind, conform
+from meritline.incentives.engine.lines import EARNING_KINDS, Line, LineKind
 from meritline.incentives.engine.numbers import div_round, div_round_expr
 from meritline.incentives.engine.schema import CapComponent, ClawbackComponent, HoldComponent
 
@@ -33,22 +33,20 @@ class CapStrategy:
             _cut(comp, payee, total) for payee, total in sorted(totals.items()) if total > comp.max
         ]
 
-    def vectorized(self, comp: CapComponent, ctx: Context, primary: pl.DataFrame) -> pl.DataFrame:
+    def vectorized(self, comp: CapComponent, ctx: Context, primary: pl.DataFrame) -> pl.LazyFrame:
         totals = (
-            primary.filter(pl.col("component_id").is_in(comp.applies_to))
+            primary.lazy()
+            .filter(pl.col("component_id").is_in(comp.applies_to))
             .group_by("payee_id")
             .agg(pl.col("amount_fen").sum().alias("base_fen"))
             .filter(pl.col("base_fen") > comp.max)
         )
-        return conform(
-            totals.with_columns(
-                pl.lit(comp.id).alias("component_id"),
-                pl.lit(LineKind.CAP_CUT.value).alias("line_kind"),
-                pl.lit("payee").alias("source"),
-                (comp.max - pl.col("base_fen")).alias("amount_fen"),
-                (comp.max - pl.col("base_fen")).alias("gross_fen"),
-                pl.lit(comp.max).alias("total_fen"),
-            )
+        return totals.with_columns(
+            pl.lit(LineKind.CAP_CUT.value).alias("line_kind"),
+            pl.lit("payee").alias("source"),
+            (comp.max - pl.col("base_fen")).alias("amount_fen"),
+            (comp.max - pl.col("base_fen")).alias("gross_fen"),
+            pl.lit(comp.max).alias("total_fen"),
         )
 
 
@@ -92,41 +90,62 @@ def _earned_reference(
     }
 
 
-def _earned_vectorized(targets: list[str], ctx: Context, primary: pl.DataFrame) -> pl.DataFrame:
-    now = (
-        primary.filter(
-            pl.col("component_id").is_in(targets)
-            & pl.col("line_kind").is_in(_EARNING)
-            & pl.col("source_id").is_not_null()
-        )
-        .group_by(
-            pl.col("component_id").alias("target_id"),
-            pl.col("source_id").alias("deal_id"),
-            "payee_id",
-        )
-        .agg(pl.col("amount_fen").sum().alias("_now"))
-    )
-    prior = (
-        ctx.inputs.deal_state.filter(pl.col("component_id").is_in(targets))
-        .group_by(
-            pl.col("component_id").alias("target_id"),
-            "deal_id",
-            pl.col("employee_id").alias("payee_id"),
-        )
-        .agg(
-            pl.col("earned_fen").sum().alias("_earned"),
-            pl.col("released_fen").sum().alias("_released"),
-            pl.col("clawed_back_fen").sum().alias("_clawed"),
-        )
-    )
+def _earned_vectorized(
+    targets: list[str], ctx: Context, primary: pl.DataFrame, only: pl.Expr | None = None
+) -> pl.LazyFrame:
+    """Per (target, deal, payee): earned now and before, released and clawed back before,
+    with the deal's figures; only deals in the inputs (as the reference's ``deals_by_id``).
+
+    ``only`` (a condition on the deals frame) keeps the deals that can give a line, plus
+    every deal with recorded state.
+    """
     keys = ["target_id", "deal_id", "payee_id"]
-    both = now.join(prior, on=keys, how="full", coalesce=True).with_columns(
-        pl.col("_now", "_earned", "_released", "_clawed").fill_null(0)
+    state = ctx.inputs.deal_state.filter(pl.col("component_id").is_in(targets))
+    lines = primary.lazy().filter(
+        pl.col("component_id").is_in(targets)
+        & pl.col("line_kind").is_in(_EARNING)
+        & pl.col("source_id").is_not_null()
     )
-    return both.join(
-        ctx.inputs.deals.select("deal_id", "number", "amount_fen", "collected_fen", "refunded_fen"),
-        on="deal_id",
-    ).with_columns((pl.col("_now") + pl.col("_earned")).alias("_total"))
+    if only is not None:
+        wanted = pl.concat(
+            [ctx.inputs.deals.filter(only).select("deal_id"), state.select("deal_id")]
+        )
+        lines = lines.join(
+            wanted.lazy().unique(), left_on="source_id", right_on="deal_id", how="semi"
+        )
+    now = lines.group_by(
+        "payee_id",
+        pl.col("component_id").alias("target_id"),
+        pl.col("source_id").alias("deal_id"),
+    ).agg(pl.col("amount_fen").sum().alias("_now"))
+    if state.height:
+        prior = (
+            state.lazy()
+            .group_by(
+                pl.col("component_id").cast(ctx.schema["target_id"]).alias("target_id"),
+                "deal_id",
+                pl.col("employee_id").alias("payee_id"),
+            )
+            .agg(
+                pl.col("earned_fen").sum().alias("_earned"),
+                pl.col("released_fen").sum().alias("_released"),
+                pl.col("clawed_back_fen").sum().alias("_clawed"),
+            )
+        )
+        both = now.join(prior, on=keys, how="full", coalesce=True).with_columns(
+            pl.col("_now", "_earned", "_released", "_clawed").fill_null(0)
+        )
+    else:
+        zero = pl.lit(0, dtype=pl.Int64())
+        both = now.with_columns(
+            zero.alias("_earned"), zero.alias("_released"), zero.alias("_clawed")
+        )
+    deals = ctx.inputs.deals.lazy().select(
+        "deal_id", "number", "amount_fen", "collected_fen", "refunded_fen"
+    )
+    return both.join(deals, on="deal_id").with_columns(
+        (pl.col("_now") + pl.col("_earned")).alias("_total")
+    )
 
 
 def _deal_line(
@@ -148,14 +167,13 @@ def _deal_line(
 
 
 def _deal_lines(
-    comp_id: str, frame: pl.DataFrame, kind: LineKind, amount: pl.Expr, base: pl.Expr
-) -> pl.DataFrame:
+    frame: pl.LazyFrame, kind: LineKind, amount: pl.Expr, base: pl.Expr
+) -> pl.LazyFrame:
     return (
         frame.with_columns(amount.alias("_amount"), base.alias("_base"))
         .filter(pl.col("_amount") != 0)
         .select(
             "payee_id",
-            pl.lit(comp_id).alias("component_id"),
             pl.lit(kind.value).alias("line_kind"),
             pl.lit("deal").alias("source"),
             pl.col("deal_id").alias("source_id"),
@@ -212,22 +230,21 @@ class HoldStrategy:
                 )
         return lines
 
-    def vectorized(self, comp: HoldComponent, ctx: Context, primary: pl.DataFrame) -> pl.DataFrame:
+    def vectorized(self, comp: HoldComponent, ctx: Context, primary: pl.DataFrame) -> pl.LazyFrame:
         frame = _earned_vectorized(comp.applies_to, ctx, primary)
         releasable = (
             pl.when(pl.col("amount_fen") > 0)
             .then(_share_expr("collected_fen", ctx))
             .otherwise(pl.col("_total"))
         )
-        held = _deal_lines(comp.id, frame, LineKind.HELD, -pl.col("_now"), pl.col("amount_fen"))
+        held = _deal_lines(frame, LineKind.HELD, -pl.col("_now"), pl.col("amount_fen"))
         released = _deal_lines(
-            comp.id,
             frame,
             LineKind.RELEASED,
             releasable - pl.col("_released"),
             pl.min_horizontal("collected_fen", "amount_fen"),
         )
-        return conform(pl.concat([held, released]))
+        return pl.concat([held, released])
 
 
 class ClawbackStrategy:
@@ -260,15 +277,12 @@ class ClawbackStrategy:
 
     def vectorized(
         self, comp: ClawbackComponent, ctx: Context, primary: pl.DataFrame
-    ) -> pl.DataFrame:
-        frame = _earned_vectorized(comp.applies_to, ctx, primary)
+    ) -> pl.LazyFrame:
+        frame = _earned_vectorized(comp.applies_to, ctx, primary, only=pl.col("refunded_fen") > 0)
         due = pl.when(pl.col("amount_fen") > 0).then(_share_expr("refunded_fen", ctx)).otherwise(0)
-        return conform(
-            _deal_lines(
-                comp.id,
-                frame,
-                LineKind.CLAWBACK,
-                pl.col("_clawed") - due,
-                pl.min_horizontal("refunded_fen", "amount_fen"),
-            )
+        return _deal_lines(
+            frame,
+            LineKind.CLAWBACK,
+            pl.col("_clawed") - due,
+            pl.min_horizontal("refunded_fen", "amount_fen"),
         )

@@ -9,7 +9,7 @@ from meritline.incentives.engine.components.common import (
     gate_reference,
     gate_vectorized,
 )
-from meritline.incentives.engine.lines import Line, LineKind, conform
+from meritline.incentives.engine.lines import Line, LineKind
 from meritline.incentives.engine.schema import AwardComponent
 
 
@@ -55,12 +55,16 @@ class AwardStrategy:
             )
         return gate_reference(comp.gate, lines, ctx)
 
-    def vectorized(self, comp: AwardComponent, ctx: Context) -> pl.DataFrame:
-        counts = ctx.inputs.counts.filter(pl.col("name") == comp.count).select(
-            pl.col("employee_id").alias("payee_id"), pl.col("value")
+    def vectorized(self, comp: AwardComponent, ctx: Context) -> pl.LazyFrame:
+        counts = (
+            ctx.inputs.counts.lazy()
+            .filter(pl.col("name") == comp.count)
+            .select(pl.col("employee_id").alias("payee_id"), pl.col("value"))
         )
-        before = ctx.inputs.award_state.filter(pl.col("component_id") == comp.id).select(
-            pl.col("employee_id").alias("payee_id"), "blocks"
+        before = (
+            ctx.inputs.award_state.lazy()
+            .filter(pl.col("component_id") == comp.id)
+            .select(pl.col("employee_id").alias("payee_id"), "blocks")
         )
         delta = pl.col("value").fill_null(0).clip(lower_bound=0) // comp.block - pl.col(
             "blocks"
@@ -71,7 +75,6 @@ class AwardStrategy:
             .filter(pl.col("amount_fen") != 0)
             .select(
                 "payee_id",
-                pl.lit(comp.id).alias("component_id"),
                 pl.when(pl.col("amount_fen") > 0)
                 .then(pl.lit(LineKind.AWARD.value))
                 .otherwise(pl.lit(LineKind.AWARD_CLAWBACK.value))
@@ -84,4 +87,4 @@ class AwardStrategy:
                 pl.col("value").fill_null(0).alias("quantity"),
             )
         )
-        return conform(gate_vectorized(comp.gate, lines, ctx))
+        return gate_vectorized(comp.gate, lines, ctx)

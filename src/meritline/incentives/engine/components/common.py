@@ -12,9 +12,10 @@ from typing import Any
 import polars as pl
 
 from meritline.core.money import allocate
+from meritline.incentives.engine.components.split import split_credits
 from meritline.incentives.engine.errors import InputError, Issue
 from meritline.incentives.engine.inputs import Inputs
-from meritline.incentives.engine.lines import Line
+from meritline.incentives.engine.lines import Line, line_schema
 from meritline.incentives.engine.numbers import RATE_SCALE, i128, scaled
 from meritline.incentives.engine.schema import Gate, Plan, Role
 
@@ -37,6 +38,7 @@ class Context:
         self.rounding = plan.rounding
         self.start = inputs.period.start
         self.end = inputs.period.end
+        self.schema = line_schema([comp.id for comp in plan.components])
 
     def in_period(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end
@@ -58,6 +60,25 @@ class Context:
         for row in self.inputs.credits.sort("deal_id", "split_index").iter_rows(named=True):
             table[row["deal_id"]].append((row["employee_id"], row["share"]))
         return table
+
+    @cached_property
+    def _deal_index(self) -> pl.DataFrame:
+        return self.inputs.deals.select(
+            "deal_id", "owner_id", "lead_source_id", "team_lead_id", "signed_on"
+        ).sort("deal_id")
+
+    def deal(self, deal_id: int) -> Row | None:
+        """One deal's people and signing day, by binary search (no per-deal dict)."""
+        index = self._deal_index
+        position = int(index["deal_id"].search_sorted(deal_id))
+        if position < index.height and index["deal_id"][position] == deal_id:
+            return index.row(position, named=True)
+        return None
+
+    @cached_property
+    def credit_parts(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Credit rows of deals credited to one person, and of deals shared by several."""
+        return split_credits(self.inputs.credits)
 
     @cached_property
     def level_rates(self) -> dict[int, tuple[list[date], list[Decimal]]]:
@@ -119,22 +140,26 @@ def gate_reference(gate: Gate | None, lines: list[Line], ctx: Context) -> list[L
     return out
 
 
-def gate_vectorized(gate: Gate | None, lines: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+def gate_vectorized(gate: Gate | None, lines: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """The polars twin of :func:`gate_reference`."""
     if gate is None:
         return lines
-    values = ctx.inputs.metrics.filter(pl.col("metric") == gate.metric).select(
-        pl.col("employee_id").alias("payee_id"),
-        (
-            (pl.col("denominator") > 0)
-            & (
-                pl.col("numerator").cast(pl.Int128) * RATE_SCALE
-                >= i128(scaled(gate.min, RATE_SCALE)) * pl.col("denominator").cast(pl.Int128)
-            )
-        ).alias("_met"),
+    values = (
+        ctx.inputs.metrics.lazy()
+        .filter(pl.col("metric") == gate.metric)
+        .select(
+            pl.col("employee_id").alias("payee_id"),
+            (
+                (pl.col("denominator") > 0)
+                & (
+                    pl.col("numerator").cast(pl.Int128) * RATE_SCALE
+                    >= i128(scaled(gate.min, RATE_SCALE)) * pl.col("denominator").cast(pl.Int128)
+                )
+            ).alias("_met"),
+        )
     )
     return (
-        lines.join(values, on="payee_id", how="left")
+        lines.join(values, on="payee_id", how="left", maintain_order="left")
         .with_columns(pl.col("_met").fill_null(False).alias("gate_met"))
         .with_columns(
             pl.when(pl.col("gate_met")).then(pl.col("amount_fen")).otherwise(0).alias("amount_fen")
@@ -146,40 +171,6 @@ def gate_vectorized(gate: Gate | None, lines: pl.DataFrame, ctx: Context) -> pl.
 def split_reference(amount: int, parts: list[tuple[int, Decimal]]) -> list[int]:
     """Largest-remainder split of one amount over (employee, share) parts."""
     return allocate(amount, [share for _, share in parts])
-
-
-def split_vectorized(frame: pl.DataFrame, credits: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    """Join each row to its deal's credits and split ``amount_fen`` by largest remainder.
-
-    ``key`` identifies one amount to split (e.g. deal and line kind); ties of the
-    remainder go to the earlier split, exactly like ``core.money.allocate``.
-    """
-    joined = frame.join(
-        credits.select(
-            "deal_id",
-            pl.col("employee_id").alias("payee_id"),
-            "share",
-            "split_index",
-            (pl.col("share") * RATE_SCALE).cast(pl.Int128).alias("_w"),
-        ),
-        on="deal_id",
-    )
-    magnitude = pl.col("total_fen").abs().cast(pl.Int128)
-    product = magnitude * pl.col("_w")
-    joined = joined.with_columns(
-        (product // RATE_SCALE).alias("_floor"), (product % RATE_SCALE).alias("_frac")
-    )
-    rank = (
-        ((RATE_SCALE - 1 - pl.col("_frac")) * 1_000_000 + pl.col("split_index"))
-        .rank("ordinal")
-        .over(key)
-    )
-    remainder = magnitude - pl.col("_floor").sum().over(key)
-    part = pl.col("_floor") + (rank <= remainder).cast(pl.Int128)
-    sign = pl.when(pl.col("total_fen") < 0).then(-1).otherwise(1)
-    return joined.with_columns((part * sign).cast(pl.Int64).alias("amount_fen")).drop(
-        "_w", "_floor", "_frac", "split_index"
-    )
 
 
 def raise_missing(issues: list[Issue]) -> None:

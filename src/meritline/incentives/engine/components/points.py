@@ -15,7 +15,7 @@ from meritline.incentives.engine.components.common import (
     role_expr,
     role_payee,
 )
-from meritline.incentives.engine.lines import Line, LineKind, conform
+from meritline.incentives.engine.lines import Line, LineKind
 from meritline.incentives.engine.schema import PointsComponent, Role
 from meritline.incentives.engine.validate import condition
 
@@ -68,11 +68,15 @@ class PointsStrategy:
         ]
         return gate_reference(comp.gate, lines, ctx)
 
-    def vectorized(self, comp: PointsComponent, ctx: Context) -> pl.DataFrame:
+    def vectorized(self, comp: PointsComponent, ctx: Context) -> pl.LazyFrame:
         when = condition(comp.when, comp.records).expr()
         if comp.records == "leads":
-            leads = ctx.inputs.leads.filter(when).with_columns(
-                role_expr(comp.payee, comp.employee_id, LEAD_ROLE_COLUMNS).alias("payee_id")
+            leads = (
+                ctx.inputs.leads.lazy()
+                .filter(when)
+                .with_columns(
+                    role_expr(comp.payee, comp.employee_id, LEAD_ROLE_COLUMNS).alias("payee_id")
+                )
             )
             leads = leads.filter(pl.col("payee_id").is_not_null())
             frames = [self._lines(leads, "lead", LineKind.POINTS, comp.points, "qualified_on", ctx)]
@@ -89,10 +93,12 @@ class PointsStrategy:
                 )
             lines = pl.concat(frames)
         else:
-            deals = ctx.inputs.deals.filter(when)
+            deals = ctx.inputs.deals.lazy().filter(when)
             if comp.payee is Role.CREDITED:
                 deals = deals.join(
-                    ctx.inputs.credits.select("deal_id", pl.col("employee_id").alias("payee_id")),
+                    ctx.inputs.credits.lazy().select(
+                        "deal_id", pl.col("employee_id").alias("payee_id")
+                    ),
                     on="deal_id",
                 )
             else:
@@ -104,15 +110,14 @@ class PointsStrategy:
         lines = lines.with_columns(
             (pl.col("quantity") * per_point).alias("amount_fen"),
             (pl.col("quantity") * per_point).alias("gross_fen"),
-            pl.lit(comp.id).alias("component_id"),
             pl.lit(0).alias("base_fen"),
         )
-        return conform(gate_vectorized(comp.gate, lines, ctx))
+        return gate_vectorized(comp.gate, lines, ctx)
 
     @staticmethod
     def _lines(
-        frame: pl.DataFrame, source: str, kind: LineKind, points: int, day: str, ctx: Context
-    ) -> pl.DataFrame:
+        frame: pl.LazyFrame, source: str, kind: LineKind, points: int, day: str, ctx: Context
+    ) -> pl.LazyFrame:
         return frame.filter(ctx.in_period_expr(day)).select(
             "payee_id",
             pl.lit(kind.value).alias("line_kind"),
