@@ -700,3 +700,38 @@ def test_a_file_with_a_repeated_external_id_is_refused(sw):
     result = deal_bulk_upsert(actor=sw.w.finance, rows=rows)
     assert [(e.row, e.code) for e in result.errors] == [(3, "duplicate_key")]
     assert not Deal.objects.exists()
+
+
+def test_a_sales_manager_may_not_change_another_regions_customer(sw):
+    from meritline.sales.services.customers import CustomerRow, customer_bulk_upsert
+    from meritline.sales.services.deals import deal_upsert
+
+    deal_upsert(
+        actor=sw.w.hr_admin,
+        external_id="D-S",
+        signed_on=date(2026, 3, 1),
+        amount_fen=100,
+        platform="GOV",
+        customer="C-1",
+        owner="XH00006",
+        source="crm",
+    )
+    rows = [
+        CustomerRow(source="crm", external_id="C-1", name="改名有限公司", platform="GOV", row=1),
+        CustomerRow(
+            source="crm", external_id="C-NEW", name="新客户有限公司", platform="GOV", row=2
+        ),
+    ]
+    result = customer_bulk_upsert(actor=sw.w.manager, rows=rows, mode="valid_rows")
+    assert [(e.row, e.code) for e in result.errors] == [(1, "out_of_scope")]
+    assert result.created == 1
+    again = customer_bulk_upsert(
+        actor=sw.w.manager,
+        rows=[
+            CustomerRow(
+                source="crm", external_id="C-NEW", name="新客户二有限公司", platform="GOV", row=1
+            )
+        ],
+    )
+    assert (again.updated, again.errors) == (1, [])
+    assert Customer.objects.get(external_id="C-1").name == "华星科技有限公司"

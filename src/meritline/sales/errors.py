@@ -55,3 +55,4 @@ class ErrorCode(StrEnum):
     DISPUTE_NOTHING_TO_CLAIM = "dispute_nothing_to_claim"
     DISPUTE_PARTY = "dispute_party"
     NOT_AN_EMPLOYEE = "not_an_employee"
+    OUT_OF_SCOPE = "out_of_scope"

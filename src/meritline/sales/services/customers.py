@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from meritline.sales import access, normalise
 from meritline.sales.errors import ErrorCode
-from meritline.sales.models import MANUAL_SOURCE, Customer, CustomerKind
+from meritline.sales.models import MANUAL_SOURCE, Customer, CustomerKind, Deal, Lead
+from meritline.sales.selectors import customer_list
 from meritline.sales.services import refs
 from meritline.sales.services.bulkdb import among, update_rows
 from meritline.sales.services.common import (
@@ -85,7 +86,8 @@ def _key(source: str, external_id: str) -> str:
 
 
 class _Context:
-    def __init__(self) -> None:
+    def __init__(self, actor: Any = None) -> None:
+        self.actor = actor
         self.platforms = refs.platforms_by_code()
         self.regions = refs.regions_by_code_or_name()
 
@@ -161,10 +163,42 @@ def _plan_chunk(chunk: Sequence[CustomerRow], ctx: _Context) -> list[CustomerPla
                 plan.changes = diff(old, plan.values)
                 plan.outcome = Outcome.UPDATED if plan.changes else Outcome.UNCHANGED
         plans.append(plan)
+    _refuse_out_of_scope(plans, ctx)
     locked = [p.pk for p in plans if p.outcome is Outcome.UPDATED]
     if locked:
         list(Customer.objects.select_for_update().filter(among("pk", locked)).values_list("pk"))
     return plans
+
+
+def _refuse_out_of_scope(plans: list[CustomerPlan], ctx: _Context) -> None:
+    """A sales manager (who does not write all sales records) changes only customers of
+    their scope, or customers nobody has a deal or lead with yet (such as one they just
+    created): never another region's customer."""
+    if ctx.actor is None or access.writes_sales_records(ctx.actor):
+        return
+    touched = [p.pk for p in plans if p.outcome is Outcome.UPDATED and p.pk is not None]
+    if not touched:
+        return
+    allowed = set(
+        customer_list(user=ctx.actor).filter(among("pk", touched)).values_list("pk", flat=True)
+    )
+    attached = set(
+        Deal.objects.filter(among("customer_id", touched)).values_list("customer_id", flat=True)
+    ) | set(
+        Lead.objects.filter(among("customer_id", touched)).values_list("customer_id", flat=True)
+    )
+    for plan in plans:
+        if plan.pk in touched and plan.pk not in allowed and plan.pk in attached:
+            plan.issues.append(
+                RowIssue(
+                    plan.row,
+                    plan.key,
+                    ErrorCode.OUT_OF_SCOPE,
+                    _("Customer %s belongs to another team; you may not change it.") % plan.key,
+                    "external_id",
+                )
+            )
+            plan.outcome = None
 
 
 def _write_chunk(chunk: Sequence[CustomerPlan], actor: Any) -> None:
@@ -201,7 +235,7 @@ def customer_bulk_upsert(
     """Create or update customers by ``(source, external_id)``; nothing changes for rows
     equal to what is stored. See ``run_bulk`` for ``mode`` and ``dry_run``."""
     require(access.writes_customers(actor), _("You may not change customer records."))
-    ctx = _Context()
+    ctx = _Context(actor)
     return run_bulk(
         rows,
         mode=mode,
