@@ -506,6 +506,195 @@ def _incentive_plan(w: World) -> str:
     return Plan.objects.get_or_create(code="MATRIX", defaults={"name": "矩阵方案"})[0].code
 
 
+# Incentive pages: 刘洋's closed statement of last month (outside every scoped role's
+# reach), his dispute about its line, a draft run, an approved run and a draft version.
+INCENTIVE_MANAGERS = frozenset({"hr_admin", "finance"})
+
+
+def _incentive_version(w: World):
+    from meritline.incentives.models import PlanVersion
+    from meritline.incentives.services.plans import plan_version_approve, plan_version_create
+
+    found = PlanVersion.objects.filter(plan__code="MATRIX", status="approved").first()
+    if found is not None:
+        return found
+    from meritline.incentives.models import Plan
+
+    plan = Plan.objects.get(code=_incentive_plan(w))
+    version = plan_version_create(
+        actor=w.hr_admin, plan=plan, document=MATRIX_PLAN, valid_from=date(2020, 1, 1)
+    )
+    return plan_version_approve(actor=w.finance, version=version)
+
+
+def _incentive_draft(w: World) -> int:
+    from meritline.incentives.models import PlanVersion
+    from meritline.incentives.services.plans import digest_of
+
+    version = _incentive_version(w)
+    draft, _ = PlanVersion.objects.get_or_create(
+        plan=version.plan,
+        number=2,
+        defaults={
+            "document": MATRIX_PLAN,
+            "digest": digest_of(MATRIX_PLAN),
+            "valid_from": date(2030, 1, 1),
+            "created_by": w.employee,
+        },
+    )
+    return draft.pk
+
+
+def _months_ago(months: int) -> str:
+    day = timezone.localdate().replace(day=1)
+    for _ in range(months):
+        day = (day - timedelta(days=1)).replace(day=1)
+    return day.strftime("%Y-%m")
+
+
+def _incentive_run(w: World, status: str = "closed") -> int:
+    """A run of the matrix plan: closed (last month, 刘洋's deal), approved (two months
+    ago) or draft (three months ago)."""
+    from meritline.incentives.models import Run
+    from meritline.incentives.services.runs import run_approve, run_calculate, run_close
+
+    months = {"closed": 1, "approved": 2, "draft": 3}[status]
+    version = _incentive_version(w)
+    found = Run.objects.filter(plan_version=version, period=_months_ago(months)).first()
+    if found is not None:
+        return found.pk
+    _liuyang_sales(w)
+    run = run_calculate(actor=w.finance, plan_version=version, period=_months_ago(months))
+    if status != "draft":
+        run = run_approve(actor=w.finance, run=run)
+    if status == "closed":
+        run = run_close(actor=w.finance, run=run)
+    return run.pk
+
+
+def _incentive_dispute(w: World) -> int:
+    from meritline.incentives.models import LineDispute, ResultLine
+    from meritline.incentives.services.disputes import line_dispute_raise
+
+    line = ResultLine.objects.get(run_id=_incentive_run(w), payee=w.liuyang)
+    found = LineDispute.objects.filter(line=line).first()
+    if found is not None:
+        return found.pk
+    return line_dispute_raise(actor=w.liuyang.user, line=line, reason="矩阵提成申诉").pk
+
+
+def _incentives(path: str) -> Callable[[World], str]:
+    """A url builder; ``{plan}``, ``{version}``, ``{draft}``, ``{run}``, ``{draft_run}``,
+    ``{approved_run}``, ``{line}``, ``{dispute}``, ``{liuyang}`` and ``{period}`` are
+    created on demand."""
+
+    def build(w: World) -> str:
+        from meritline.incentives.models import ResultLine
+
+        values = {}
+        if "{plan}" in path or "{version}" in path:
+            version = _incentive_version(w)
+            values.update(plan=version.plan_id, version=version.pk)
+        if "{draft}" in path:
+            values["draft"] = _incentive_draft(w)
+        if "{run}" in path or "{period}" in path:
+            values.update(run=_incentive_run(w), period=_months_ago(1))
+        if "{draft_run}" in path:
+            values["draft_run"] = _incentive_run(w, "draft")
+        if "{approved_run}" in path:
+            values["approved_run"] = _incentive_run(w, "approved")
+        if "{line}" in path:
+            values["line"] = ResultLine.objects.get(run_id=_incentive_run(w), payee=w.liuyang).pk
+        if "{dispute}" in path:
+            values["dispute"] = _incentive_dispute(w)
+        return path.format(liuyang=w.liuyang.pk, **values)
+
+    return build
+
+
+INCENTIVE_PAGES: dict[str, Case] = {
+    "incentives:plan_list": Case(_incentives("/incentives/plans/"), allowed=ALL_ROWS),
+    "incentives:plan_new": Case(lambda w: "/incentives/plans/new/", allowed=INCENTIVE_MANAGERS),
+    "incentives:plan_detail": Case(_incentives("/incentives/plans/{plan}/"), allowed=ALL_ROWS),
+    "incentives:version_new": Case(
+        _incentives("/incentives/plans/{plan}/versions/new/"), allowed=INCENTIVE_MANAGERS
+    ),
+    "incentives:version_detail": Case(
+        _incentives("/incentives/versions/{draft}/"), allowed=ALL_ROWS
+    ),
+    "incentives:version_approve": Case(
+        _incentives("/incentives/versions/{draft}/approve/"),
+        method="POST",
+        allowed=INCENTIVE_MANAGERS,
+        ok=(302,),
+    ),
+    "incentives:terms_list": Case(lambda w: "/incentives/terms/", allowed=ALL_ROWS),
+    "incentives:terms_new": Case(lambda w: "/incentives/terms/new/", allowed=INCENTIVE_MANAGERS),
+    "incentives:run_list": Case(_incentives("/incentives/runs/"), allowed=ALL_ROWS),
+    "incentives:run_new": Case(lambda w: "/incentives/runs/new/", allowed=INCENTIVE_MANAGERS),
+    "incentives:run_detail": Case(_incentives("/incentives/runs/{run}/"), allowed=ALL_ROWS),
+    "incentives:run_export": Case(
+        _incentives("/incentives/runs/{run}/export/?format=csv"), allowed=ALL_ROWS
+    ),
+    "incentives:run_payable": Case(
+        _incentives("/incentives/runs/{run}/payable/?format=csv"), allowed=ALL_ROWS
+    ),
+    "incentives:run_recalculate": Case(
+        _incentives("/incentives/runs/{draft_run}/recalculate/"),
+        method="POST",
+        allowed=INCENTIVE_MANAGERS,
+        ok=(302,),
+    ),
+    "incentives:run_approve": Case(
+        _incentives("/incentives/runs/{draft_run}/approve/"),
+        method="POST",
+        allowed=INCENTIVE_MANAGERS,
+        ok=(302,),
+    ),
+    "incentives:run_close": Case(
+        _incentives("/incentives/runs/{approved_run}/close/"),
+        method="POST",
+        allowed=INCENTIVE_MANAGERS,
+        ok=(302,),
+    ),
+    "incentives:my_statement": Case(_incentives("/incentives/statements/?x={run}")),
+    "incentives:statement_list": Case(
+        _incentives("/incentives/statements/team/?x={run}"),
+        allowed=ALL_ROWS | {"sales_manager"},
+        lists=PEOPLE,
+    ),
+    "incentives:statement_detail": Case(
+        _incentives("/incentives/statements/{liuyang}/{period}/"), outside=SCOPED
+    ),
+    "incentives:statement_pdf": Case(
+        _incentives("/incentives/statements/{liuyang}/{period}/pdf/"), outside=SCOPED
+    ),
+    "incentives:line_dispute": Case(
+        _incentives("/incentives/lines/{line}/dispute/"), allowed=frozenset(), outside=SCOPED
+    ),
+    "incentives:dispute_list": Case(
+        _incentives("/incentives/disputes/?status=all&x={dispute}"), lists=("刘洋",)
+    ),
+    "incentives:dispute_detail": Case(
+        _incentives("/incentives/disputes/{dispute}/"), outside=SCOPED
+    ),
+    "incentives:dispute_decide": Case(
+        _incentives("/incentives/disputes/{dispute}/decide/"),
+        method="POST",
+        allowed=INCENTIVE_MANAGERS,
+        outside=SCOPED,
+        body=lambda w: {"decision": "reject", "reason": "矩阵裁决"},
+        ok=(302,),
+    ),
+    "incentives:estimate": Case(lambda w: "/incentives/estimate/?amount=1000"),
+    "incentives:whatif": Case(
+        _incentives("/incentives/whatif/?draft_version={draft}&period={period}"),
+        allowed=INCENTIVE_MANAGERS,
+    ),
+}
+PAGES.update(INCENTIVE_PAGES)
+
+
 # API operations by operationId. Writes use a well-formed body so that only access decides.
 API_OPERATIONS: dict[str, Case] = {
     "org_employee_list": Case(lambda w: "/api/v1/org/employees", lists=PEOPLE),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/import/", include("meritline.org.import_urls")),
     path("org/", include("meritline.org.urls")),
     path("sales/", include("meritline.sales.urls")),
+    path("incentives/", include("meritline.incentives.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("meritline.web.urls")),

@@ -17,6 +17,7 @@ from meritline.core.errors import DomainError, NotFoundError, PermissionDeniedEr
 from meritline.incentives import access
 from meritline.incentives.errors import ErrorCode
 from meritline.incentives.models import (
+    CommissionTerms,
     LineDispute,
     Plan,
     PlanVersion,
@@ -122,6 +123,13 @@ def payable_by_payee(*, run: Run) -> dict[int, int]:
         .order_by("payee_id")
         .values_list("payee_id", "payable_fen")
     )
+
+
+def terms_list(*, user: Any) -> QuerySet[CommissionTerms]:
+    """Commission terms (pay data), for finance, HR admins and auditors; nobody else."""
+    if not access.reads_all(user):
+        return CommissionTerms.objects.none()
+    return CommissionTerms.objects.select_related("employee", "level", "created_by")
 
 
 def require_reads_runs(user: Any) -> None:

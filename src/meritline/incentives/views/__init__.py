@@ -1,0 +1,1 @@
+"""Incentive pages (issue 4)."""
