@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FILE = (
     "单号,日期,成交价,客户编号,负责人工号,分成\n"
-    "T-1,2026-03-01,\"1,200,000.00\",C-1,XH00004,XH00004:60%;XH00005:40%\n"
+    'T-1,2026-03-01,"1,200,000.00",C-1,XH00004,XH00004:60%;XH00005:40%\n'
     "T-2,2026-03-02,abc,C-1,XH00004,\n"
     "T-3,2026-03-03,8000,NOPE,XH00004,\n"
 ).encode("gbk")

@@ -86,7 +86,7 @@ def test_reset_refuses_to_wipe_imported_sales_records_unless_forced(db: None) ->
     customer_upsert(
         actor=admin, external_id="T-1", name="天猫买家有限公司", platform="TMALL", source="TMALL"
     )
-    with pytest.raises(CommandError, match="TMALL|客户|customers"):
+    with pytest.raises(CommandError, match=r"TMALL|客户|customers"):
         call_command("demo", "--reset", stdout=StringIO())
     assert Customer.objects.filter(source="TMALL").exists()
     ImportJob.objects.create(
