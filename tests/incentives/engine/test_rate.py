@@ -258,3 +258,22 @@ def test_many_modifiers_are_listed_in_plan_order():
     (line,) = both(plan, build_inputs("2026-10", deals=[deal]))
     assert line.modifiers == tuple(f"m{i}" for i in range(0, 14, 2))
     assert line.amount_fen == 1000 + 7 * 100
+
+
+def test_multipliers_of_zero_that_do_not_apply_leave_the_amount_whole():
+    """An unapplied multiplier still scales the exact amount by 10,000: three of them on
+    2.643 % need more than 64 bits even though each factor is 0."""
+    zero = {"when": {"field": "segment", "op": "eq", "value": "big"}, "multiply": "0"}
+    plan = plan_of(
+        {
+            "id": "c",
+            "kind": "rate",
+            "payee": "owner",
+            "tiers": [{"from": 0, "rate": "0.02643"}],
+            "modifiers": [{"id": f"m{i}", **zero} for i in range(3)],
+        }
+    )
+    small = Deal(1, "D-1", date(2026, 10, 1), 349, owner_id=7, segment="small")
+    big = Deal(2, "D-2", date(2026, 10, 2), 349, owner_id=7, segment="big")
+    lines = both(plan, build_inputs("2026-10", deals=[small, big]))
+    assert [(line.source_id, line.amount_fen) for line in lines] == [(1, 9), (2, 0)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import localcontext
 from functools import cached_property
@@ -17,6 +18,7 @@ from meritline.incentives.engine.lines import (
     canonical,
     conform_exprs,
     frame_lines,
+    line_schema,
     lines_frame,
     sort_lines,
 )
@@ -33,11 +35,39 @@ Mode = Literal["reference", "vectorized"]
 
 @dataclass(frozen=True)
 class Result:
-    """The lines of one evaluation (``LINE_SCHEMA``), in canonical order, with what made them."""
+    """The lines of one evaluation (``LINE_SCHEMA``), in canonical order, with what made them.
+
+    ``parts`` holds the lines as the evaluator made them — one frame per component in
+    plan order (vectorized) or a single frame (reference) — whose concatenation is the
+    canonical order. Each part keeps the columns its component never fills as constant
+    nulls, which take no memory until the parts are concatenated: ``lines`` does that
+    once, when a caller asks for the single frame; :meth:`frame` concatenates only the
+    columns a caller needs.
+    """
 
     plan: Plan
     inputs: Inputs
-    lines: pl.DataFrame
+    parts: tuple[pl.DataFrame, ...]
+
+    @cached_property
+    def lines(self) -> pl.DataFrame:
+        """Every line as one frame (built on first use and kept)."""
+        return self.frame()
+
+    @property
+    def height(self) -> int:
+        """Number of lines."""
+        return sum(part.height for part in self.parts)
+
+    def frame(self, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """The lines with only ``columns`` (all when None), in canonical order."""
+        whole: pl.DataFrame | None = self.__dict__.get("lines")
+        if whole is None and not self.parts:
+            whole = pl.DataFrame(schema=line_schema([c.id for c in self.plan.components]))
+        if whole is not None:
+            return whole if columns is None else whole.select(columns)
+        parts = self.parts if columns is None else [p.select(columns) for p in self.parts]
+        return parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
 
     @cached_property
     def context(self) -> Context:
@@ -49,7 +79,11 @@ class Result:
 
     def totals(self) -> dict[int, int]:
         """Net amount per payee (fen), before any carried balance."""
-        grouped = self.lines.group_by("payee_id").agg(pl.col("amount_fen").sum())
+        grouped = (
+            self.frame(["payee_id", "amount_fen"])
+            .group_by("payee_id")
+            .agg(pl.col("amount_fen").sum())
+        )
         return dict(
             zip(grouped["payee_id"].to_list(), grouped["amount_fen"].to_list(), strict=True)
         )
@@ -76,36 +110,42 @@ def evaluate(plan: Plan, inputs: Inputs, mode: Mode = "vectorized") -> Result:
             for comp in plan.components:
                 if comp.kind in ADJUSTERS:
                     adjustments += ADJUSTERS[comp.kind].reference(comp, ctx, primary)
-        frame = canonical(lines_frame(primary + adjustments), order)
+        parts: tuple[pl.DataFrame, ...] = (canonical(lines_frame(primary + adjustments), order),)
     elif mode == "vectorized":
-        frame = _vectorized(plan, ctx)
+        parts = _vectorized(plan, ctx)
     else:
         raise ValueError(f"unknown mode {mode!r}")
-    return Result(plan=plan, inputs=inputs, lines=frame)
+    return Result(plan=plan, inputs=inputs, parts=parts)
 
 
-def _vectorized(plan: Plan, ctx: Context) -> pl.DataFrame:
+def _vectorized(plan: Plan, ctx: Context) -> tuple[pl.DataFrame, ...]:
     """Each component's lines as one frame sorted in canonical order within it; their
     concatenation in plan order is the canonical order, with no sort over the whole."""
     schema = ctx.schema
     parts: dict[str, pl.DataFrame] = {}
     for comp in plan.components:
         if comp.kind in PRIMARY:
-            parts[comp.id] = _finish(PRIMARY[comp.kind].vectorized(comp, ctx), comp.id, schema)
+            strategy = PRIMARY[comp.kind]
+            lines = strategy.vectorized(comp, ctx)
+            parts[comp.id] = _finish(lines, comp.id, schema, getattr(strategy, "in_order", False))
     for comp in plan.components:
         if isinstance(comp, CapComponent | HoldComponent | ClawbackComponent):
             targets = [parts[t] for t in comp.applies_to if t in parts]
             primary = pl.concat(targets, rechunk=False) if targets else pl.DataFrame(schema=schema)
-            parts[comp.id] = _finish(
-                ADJUSTERS[comp.kind].vectorized(comp, ctx, primary), comp.id, schema
-            )
-    ordered = [parts[comp.id] for comp in plan.components]
-    return pl.concat(ordered, rechunk=False) if ordered else pl.DataFrame(schema=schema)
+            strategy = ADJUSTERS[comp.kind]
+            lines = strategy.vectorized(comp, ctx, primary)
+            parts[comp.id] = _finish(lines, comp.id, schema, getattr(strategy, "in_order", False))
+    return tuple(parts[comp.id] for comp in plan.components)
 
 
 def _finish(
-    frame: pl.DataFrame | pl.LazyFrame, component_id: str, schema: dict[str, pl.DataType]
+    frame: pl.DataFrame | pl.LazyFrame,
+    component_id: str,
+    schema: dict[str, pl.DataType],
+    in_order: bool = False,
 ) -> pl.DataFrame:
+    """A component's lines as ``schema``, in canonical order (sorted unless ``in_order``)."""
     lazy = frame.lazy().with_columns(pl.lit(component_id).alias("component_id"))
     present = lazy.collect_schema().names()
-    return sort_lines(lazy.select(conform_exprs(present, schema)).collect())
+    lines = lazy.select(conform_exprs(present, schema)).collect()
+    return lines if in_order else sort_lines(lines)

@@ -53,7 +53,8 @@ def statements(result: Result) -> list[Statement]:
     }
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     components: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in result.lines.iter_rows(named=True):
+    columns = ["payee_id", "component_id", "line_kind", "amount_fen", "gate_met", "quantity"]
+    for row in result.frame(columns).iter_rows(named=True):
         payee, kind, amount = row["payee_id"], LineKind(row["line_kind"]), row["amount_fen"]
         components[payee][row["component_id"]] += amount
         bucket = "earned" if kind in _EARNED else kind.value
@@ -105,7 +106,8 @@ def carry_forward(result: Result) -> Carried:
         key = (row["component_id"], row["deal_id"], row["employee_id"])
         for i, name in enumerate(("earned_fen", "released_fen", "clawed_back_fen")):
             state[key][i] += row[name]
-    deal_lines = result.lines.filter(pl.col("source") == "deal")
+    columns = ["payee_id", "component_id", "line_kind", "source", "source_id", "target_id"]
+    deal_lines = result.frame([*columns, "amount_fen"]).filter(pl.col("source") == "deal")
     for row in deal_lines.iter_rows(named=True):
         kind = LineKind(row["line_kind"])
         target = row["target_id"] or row["component_id"]
@@ -121,7 +123,9 @@ def carry_forward(result: Result) -> Carried:
         blocks[(row["component_id"], row["employee_id"])] += row["blocks"]
     for comp in result.plan.components:
         if isinstance(comp, AwardComponent):
-            mine = result.lines.filter(pl.col("component_id") == comp.id)
+            mine = result.frame(["payee_id", "component_id", "amount_fen"]).filter(
+                pl.col("component_id") == comp.id
+            )
             for row in mine.iter_rows(named=True):
                 blocks[(comp.id, row["payee_id"])] += row["amount_fen"] // comp.amount
     return Carried(

@@ -8,13 +8,14 @@ carried deal state so later holds and clawbacks start from what was really paid.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
 
 from meritline.incentives.engine import Result, carry_forward, explain, statements
-from meritline.incentives.engine.lines import frame_lines
+from meritline.incentives.engine.lines import Line, frame_lines
 from meritline.incentives.engine.schema import RateComponent
 from meritline.incentives.models import (
     ADJUSTMENT_KIND,
@@ -54,12 +55,17 @@ def _tier_label(result: Result, component_id: str, index: int | None) -> str:
     return comp.tiers[index].label or ""
 
 
+def _engine_lines(result: Result, payees: set[int] | None) -> Iterator[Line]:
+    """The result's lines of ``payees`` (all when None), part by part: the single frame of
+    every line is never built."""
+    wanted = None if payees is None else pl.col("payee_id").is_in(sorted(payees))
+    for part in result.parts:
+        yield from frame_lines(part if wanted is None else part.filter(wanted))
+
+
 def engine_rows(run: Run, result: Result, payees: set[int] | None) -> list[ResultLine]:
-    frame = result.lines
-    if payees is not None:
-        frame = frame.filter(pl.col("payee_id").is_in(sorted(payees)))
     rows = []
-    for line in frame_lines(frame):
+    for line in _engine_lines(result, payees):
         explanation = explain(result, line)
         rows.append(
             ResultLine(

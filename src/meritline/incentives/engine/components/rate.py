@@ -49,6 +49,7 @@ def _uppers(comp: RateComponent) -> list[int | None]:
 
 class RateStrategy:
     kind = "rate"
+    in_order = True  # the vectorized lines come in canonical order: no check needed
 
     def reference(self, comp: RateComponent, ctx: Context) -> list[Line]:
         """Row by row, in Decimal: the oracle and the explainer."""
