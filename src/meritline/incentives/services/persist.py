@@ -8,9 +8,10 @@ carried deal state so later holds and clawbacks start from what was really paid.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from itertools import chain, islice
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -26,6 +27,8 @@ from meritline.incentives.models import (
 )
 
 BATCH = 2000
+WRITE_CHUNK = 20_000
+T = TypeVar("T")
 DELTAS = ("earned_delta_fen", "released_delta_fen", "clawed_delta_fen")
 
 
@@ -63,11 +66,18 @@ def _engine_lines(result: Result, payees: set[int] | None) -> Iterator[Line]:
         yield from frame_lines(part if wanted is None else part.filter(wanted))
 
 
-def engine_rows(run: Run, result: Result, payees: set[int] | None) -> list[ResultLine]:
-    rows = []
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last one shorter); itertools.batched is Python 3.12."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def engine_rows(run: Run, result: Result, payees: set[int] | None) -> Iterator[ResultLine]:
+    """The result's lines as unsaved rows, one at a time (a run may have millions)."""
     for line in _engine_lines(result, payees):
         explanation = explain(result, line)
-        rows.append(
+        yield (
             ResultLine(
                 run=run,
                 payee_id=line.payee_id,
@@ -93,7 +103,6 @@ def engine_rows(run: Run, result: Result, payees: set[int] | None) -> list[Resul
                 explanation_params=explanation.params,
             )
         )
-    return rows
 
 
 def adjustment_row(run: Run, adj: AdjustmentLine) -> ResultLine:
@@ -129,8 +138,12 @@ def persist(
     run.lines.all().delete()
     run.statements.all().delete()
     run.carried.all().delete()
-    rows = engine_rows(run, result, payees) + [adjustment_row(run, a) for a in adjustments]
-    ResultLine.objects.bulk_create(rows, batch_size=BATCH)
+    rows = chain(engine_rows(run, result, payees), (adjustment_row(run, a) for a in adjustments))
+    line_count = 0
+    # Saved in chunks as they are made: memory stays flat whatever the run's size.
+    for chunk in batched(rows, WRITE_CHUNK):
+        ResultLine.objects.bulk_create(chunk, batch_size=BATCH)
+        line_count += len(chunk)
     extra: dict[int, int] = defaultdict(int)
     for adj in adjustments:
         extra[adj.payee_id] += adj.amount_fen
@@ -152,7 +165,7 @@ def persist(
         statement_rows.append(row)
     StatementTotal.objects.bulk_create(statement_rows, batch_size=BATCH)
     _carry(run, result, payees, adjustments, {r.payee_id: r for r in statement_rows})
-    return len(rows), sum(r.payable_fen for r in statement_rows)
+    return line_count, sum(r.payable_fen for r in statement_rows)
 
 
 def _carry(
