@@ -203,6 +203,8 @@ def _rate_parts(result: Result, comp: RateComponent, line: Line) -> dict[str, st
     if not comp.payee_adjustment or line.rate is None or line.source_id is None:
         return {}
     ctx = result.context
+    if not ctx.adjustments:  # nobody has one: skip the deal lookup (millions of lines)
+        return {}
     deal = ctx.deal(line.source_id)
     if deal is None:
         return {}

@@ -25,6 +25,7 @@ from meritline.incentives.models import (
     Run,
     StatementTotal,
 )
+from meritline.sales.services.bulkdb import insert_rows
 
 BATCH = 2000
 WRITE_CHUNK = 20_000
@@ -141,8 +142,11 @@ def persist(
     rows = chain(engine_rows(run, result, payees), (adjustment_row(run, a) for a in adjustments))
     line_count = 0
     # Saved in chunks as they are made: memory stays flat whatever the run's size.
+    fields = [f for f in ResultLine._meta.concrete_fields if not f.primary_key]
+    columns = [f.attname for f in fields]
     for chunk in batched(rows, WRITE_CHUNK):
-        ResultLine.objects.bulk_create(chunk, batch_size=BATCH)
+        # COPY on PostgreSQL (bulk_create elsewhere): a run may save millions of lines.
+        insert_rows(ResultLine, columns, [[getattr(r, c) for c in columns] for r in chunk])
         line_count += len(chunk)
     extra: dict[int, int] = defaultdict(int)
     for adj in adjustments:
