@@ -74,36 +74,35 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def engine_rows(run: Run, result: Result, payees: set[int] | None) -> Iterator[ResultLine]:
-    """The result's lines as unsaved rows, one at a time (a run may have millions)."""
+def engine_rows(run: Run, result: Result, payees: set[int] | None) -> Iterator[dict[str, Any]]:
+    """The result's lines as column values of unsaved rows (attnames), one at a time: a
+    run may have millions, so no model instance is made for them."""
     for line in _engine_lines(result, payees):
         explanation = explain(result, line)
-        yield (
-            ResultLine(
-                run=run,
-                payee_id=line.payee_id,
-                component_id=line.component_id,
-                line_kind=line.line_kind,
-                source=line.source,
-                source_id=line.source_id,
-                source_label=(line.source_label or "")[:64],
-                base_fen=line.base_fen,
-                rate=line.rate,
-                tier_index=line.tier_index,
-                tier_label=_tier_label(result, line.component_id, line.tier_index)[:64],
-                modifiers=list(line.modifiers),
-                share=line.share,
-                quantity=line.quantity,
-                cumulative_fen=line.cumulative_fen,
-                total_fen=line.total_fen,
-                gate_met=line.gate_met,
-                target_id=line.target_id or "",
-                gross_fen=line.gross_fen,
-                amount_fen=line.amount_fen,
-                explanation_code=explanation.code,
-                explanation_params=explanation.params,
-            )
-        )
+        yield {
+            "run_id": run.pk,
+            "payee_id": line.payee_id,
+            "component_id": line.component_id,
+            "line_kind": line.line_kind,
+            "source": line.source,
+            "source_id": line.source_id,
+            "source_label": (line.source_label or "")[:64],
+            "base_fen": line.base_fen,
+            "rate": line.rate,
+            "tier_index": line.tier_index,
+            "tier_label": _tier_label(result, line.component_id, line.tier_index)[:64],
+            "modifiers": list(line.modifiers),
+            "share": line.share,
+            "quantity": line.quantity,
+            "cumulative_fen": line.cumulative_fen,
+            "total_fen": line.total_fen,
+            "gate_met": line.gate_met,
+            "target_id": line.target_id or "",
+            "gross_fen": line.gross_fen,
+            "amount_fen": line.amount_fen,
+            "explanation_code": explanation.code,
+            "explanation_params": explanation.params,
+        }
 
 
 def adjustment_row(run: Run, adj: AdjustmentLine) -> ResultLine:
@@ -139,14 +138,23 @@ def persist(
     run.lines.all().delete()
     run.statements.all().delete()
     run.carried.all().delete()
-    rows = chain(engine_rows(run, result, payees), (adjustment_row(run, a) for a in adjustments))
+    rows: Iterable[dict[str, Any] | ResultLine] = chain(
+        engine_rows(run, result, payees), (adjustment_row(run, a) for a in adjustments)
+    )
     line_count = 0
     # Saved in chunks as they are made: memory stays flat whatever the run's size.
     fields = [f for f in ResultLine._meta.concrete_fields if not f.primary_key]
-    columns = [f.attname for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    columns = list(defaults)
+
+    def values(row: dict[str, Any] | ResultLine) -> list[Any]:
+        if isinstance(row, ResultLine):
+            return [getattr(row, c) for c in columns]
+        return [row[c] if c in row else defaults[c] for c in columns]
+
     for chunk in batched(rows, WRITE_CHUNK):
         # COPY on PostgreSQL (bulk_create elsewhere): a run may save millions of lines.
-        insert_rows(ResultLine, columns, [[getattr(r, c) for c in columns] for r in chunk])
+        insert_rows(ResultLine, columns, [values(r) for r in chunk])
         line_count += len(chunk)
     extra: dict[int, int] = defaultdict(int)
     for adj in adjustments:
