@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "meritline.org",
     "meritline.sales",
     "meritline.incentives",
+    "meritline.performance",
     "meritline.web",
     "meritline.demo",
 ]
