@@ -78,6 +78,21 @@ def run(
     return import_job_run(job.pk, table=table)
 
 
+def upload(actor, data: bytes, *, file_name: str = "d.csv", mode: str = ALL_OR_NOTHING, **kw):
+    """A job for an uploaded deals file of source crm, awaiting its column check."""
+    job, _table = import_job_create(
+        actor=actor,
+        kind=kw.pop("kind", "deals"),
+        platform=kw.pop("platform", "GOV"),
+        source=kw.pop("source", "crm"),
+        file_name=file_name,
+        data=data,
+        mode=mode,
+        **kw,
+    )
+    return job
+
+
 def messages_by_row(job: ImportJob) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     for error in job.errors:
@@ -182,28 +197,13 @@ class TestDeals:
 
     def test_a_missing_required_column_refuses_the_file(self, sw, finance):
         with pytest.raises(DomainError) as refused:
-            job, _t = import_job_create(
-                actor=finance,
-                kind="deals",
-                platform="GOV",
-                file_name="d.csv",
-                data=csv_bytes("订单号,合同金额", "D-1,100"),
-                mode=ALL_OR_NOTHING,
-            )
+            job = upload(finance, csv_bytes("订单号,合同金额", "D-1,100"))
             import_job_start(actor=finance, job=job, columns=job.columns)
         assert "签约日期" in refused.value.message or "Signing date" in refused.value.message
 
     def test_a_mapping_reads_a_platforms_own_titles_and_is_saved(self, sw, finance):
         data = csv_bytes("单号,日期,成交价,买家,销售", "T-1,2026-03-01,500,C-1,XH00004")
-        job, _table = import_job_create(
-            actor=finance,
-            kind="deals",
-            platform="GOV",
-            source="crm",
-            file_name="tmall.csv",
-            data=data,
-            mode=ALL_OR_NOTHING,
-        )
+        job = upload(finance, data, file_name="tmall.csv")
         mapping = {
             "external_id": "单号",
             "signed_on": "日期",
@@ -216,27 +216,11 @@ class TestDeals:
         assert (job.status, job.created) == ("done", 1)
         saved = ImportMapping.objects.get(platform=sw.w.platform, kind="deals")
         assert saved.columns["amount"] == "成交价"
-        again, _t = import_job_create(
-            actor=finance,
-            kind="deals",
-            platform="GOV",
-            source="crm",
-            file_name="tmall-2.csv",
-            data=data,
-            mode=ALL_OR_NOTHING,
-        )
+        again = upload(finance, data, file_name="tmall-2.csv")
         assert again.columns == mapping
 
     def test_a_mapping_naming_a_column_the_file_lacks_is_refused(self, sw, finance):
-        job, _t = import_job_create(
-            actor=finance,
-            kind="deals",
-            platform="GOV",
-            source="crm",
-            file_name="d.csv",
-            data=csv_bytes(DEAL_HEADER, deal_line("D-1")),
-            mode=ALL_OR_NOTHING,
-        )
+        job = upload(finance, csv_bytes(DEAL_HEADER, deal_line("D-1")))
         with pytest.raises(DomainError) as refused:
             import_job_start(actor=finance, job=job, columns={"amount": "不存在的列"})
         assert refused.value.field == "columns"
@@ -244,14 +228,7 @@ class TestDeals:
 
     def test_an_employee_may_not_import_deals(self, sw):
         with pytest.raises(PermissionDeniedError):
-            import_job_create(
-                actor=sw.w.employee,
-                kind="deals",
-                platform="GOV",
-                file_name="d.csv",
-                data=csv_bytes(DEAL_HEADER, deal_line("D-1")),
-                mode=ALL_OR_NOTHING,
-            )
+            upload(sw.w.employee, csv_bytes(DEAL_HEADER, deal_line("D-1")))
 
 
 class TestFiles:
@@ -295,14 +272,7 @@ class TestFiles:
     )
     def test_unreadable_files_are_refused_whole(self, sw, finance, name, data, fragment):
         with pytest.raises(DomainError) as refused:
-            import_job_create(
-                actor=finance,
-                kind="deals",
-                platform="GOV",
-                file_name=name,
-                data=data,
-                mode=ALL_OR_NOTHING,
-            )
+            upload(finance, data, file_name=name)
         assert fragment in refused.value.message
         assert not ImportJob.objects.exists()
 
@@ -398,13 +368,9 @@ class TestJobs:
     def test_a_job_runs_through_celery_and_keeps_its_report(
         self, sw, finance, django_capture_on_commit_callbacks
     ):
-        job, _t = import_job_create(
-            actor=finance,
-            kind="deals",
-            platform="GOV",
-            source="crm",
-            file_name="d.csv",
-            data=csv_bytes(DEAL_HEADER, deal_line("D-1"), deal_line("D-2", "abc")),
+        job = upload(
+            finance,
+            csv_bytes(DEAL_HEADER, deal_line("D-1"), deal_line("D-2", "abc")),
             mode=VALID_ROWS,
         )
         assert job.status == JobStatus.UPLOADED and job.stored_name
@@ -417,15 +383,7 @@ class TestJobs:
     def test_a_check_can_then_be_imported_but_not_twice(
         self, sw, finance, django_capture_on_commit_callbacks
     ):
-        job, _t = import_job_create(
-            actor=finance,
-            kind="deals",
-            platform="GOV",
-            source="crm",
-            file_name="d.csv",
-            data=csv_bytes(DEAL_HEADER, deal_line("D-1")),
-            mode=ALL_OR_NOTHING,
-        )
+        job = upload(finance, csv_bytes(DEAL_HEADER, deal_line("D-1")))
         with django_capture_on_commit_callbacks(execute=True):
             import_job_start(actor=finance, job=job, columns=job.columns, dry_run=True)
         job.refresh_from_db()
@@ -439,28 +397,12 @@ class TestJobs:
             import_job_start(actor=finance, job=job, columns=job.columns)
 
     def test_only_the_uploader_starts_a_job(self, sw, finance):
-        job, _t = import_job_create(
-            actor=finance,
-            kind="deals",
-            platform="GOV",
-            source="crm",
-            file_name="d.csv",
-            data=csv_bytes(DEAL_HEADER, deal_line("D-1")),
-            mode=ALL_OR_NOTHING,
-        )
+        job = upload(finance, csv_bytes(DEAL_HEADER, deal_line("D-1")))
         with pytest.raises(PermissionDeniedError):
             import_job_start(actor=sw.w.hr_admin, job=job, columns=job.columns)
 
     def test_a_file_gone_from_storage_fails_the_job_with_a_reason(self, sw, finance):
-        job, _t = import_job_create(
-            actor=finance,
-            kind="deals",
-            platform="GOV",
-            source="crm",
-            file_name="d.csv",
-            data=csv_bytes(DEAL_HEADER, deal_line("D-1")),
-            mode=ALL_OR_NOTHING,
-        )
+        job = upload(finance, csv_bytes(DEAL_HEADER, deal_line("D-1")))
         ImportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.QUEUED, stored_name="imports/sales/gone.csv"
         )
