@@ -89,15 +89,19 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
     components.append(
         {"id": "aw", "kind": "award", "count": "new_clients", "block": 3, "amount": 50}
     )
+    capped = draw(st.sampled_from([["c1", "aw"], ["c0"], ["c0", "c1", "aw"], ["c1", "c0", "pts"]]))
+    held = draw(st.sampled_from([["c0"], ["c0", "c1"], ["c1"]]))
     components.append(
-        {"id": "cap", "kind": "cap", "applies_to": ["c1", "aw"], "max": draw(st.integers(0, 300))}
+        {"id": "cap", "kind": "cap", "applies_to": capped, "max": draw(st.integers(0, 300))}
     )
-    components.append({"id": "hold", "kind": "hold_until_collected", "applies_to": ["c0"]})
+    components.append({"id": "hold", "kind": "hold_until_collected", "applies_to": held})
     components.append({"id": "claw", "kind": "clawback_on_refund", "applies_to": ["c0", "c1"]})
     rounding = draw(st.sampled_from(["half_up", "half_even"]))
     for c in components:
         if c.get("yuan_per_point") is None:
             c.pop("yuan_per_point", None)
+    # the order of components in the document must not matter
+    components = draw(st.permutations(components))
     return {"name": "random", "rounding": rounding, "components": components}
 
 
@@ -176,8 +180,13 @@ def inputs(draw: st.DrawFn) -> Inputs:
         award_state=[AwardState("aw", p, draw(st.integers(0, 3))) for p in PEOPLE[1:]],
         deal_state=[
             DealState(
-                "c0", d.deal_id, d.owner_id, draw(st.integers(0, 500)), draw(st.integers(0, 100))
+                target,
+                d.deal_id,
+                d.owner_id,
+                draw(st.integers(0, 500)),
+                draw(st.integers(0, 100)),
             )
             for d in deals[:2]
+            for target in draw(st.sampled_from([["c0"], ["c1"], ["c0", "c1"]]))
         ],
     )

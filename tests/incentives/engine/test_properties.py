@@ -59,6 +59,30 @@ def test_split_lines_add_up_to_the_deal_amount(document, data):
     assert per_deal["gross_fen"].to_list() == per_deal["total_fen"].to_list()
 
 
+@FAST
+@given(plans(), inputs(), st.sampled_from(["reference", "vectorized"]))
+def test_a_cap_limits_what_its_targets_pay_after_holds_and_releases(document, data, mode):
+    plan = parse_plan(document)
+    cap = plan.component("cap")
+    lines = evaluate(plan, data, mode).lines
+    held = pl.col("line_kind").is_in(["held", "released"]) & pl.col("target_id").is_in(
+        cap.applies_to
+    )
+    paid = dict(
+        lines.filter(pl.col("component_id").is_in(cap.applies_to) | held)
+        .group_by("payee_id")
+        .agg(pl.col("amount_fen").sum())
+        .iter_rows()
+    )
+    cuts = dict(
+        lines.filter(pl.col("component_id") == "cap").select("payee_id", "amount_fen").iter_rows()
+    )
+    assert set(cuts) <= set(paid)
+    for payee, before in paid.items():
+        after = before + cuts.get(payee, 0)
+        assert after == min(before, cap.max)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.integers(0, 2_000_000_00), min_size=2, max_size=2),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import localcontext
 from functools import cached_property
+from itertools import chain
 from typing import Literal
 
 import polars as pl
@@ -15,6 +16,7 @@ from meritline.incentives.engine.components.registry import ADJUSTERS, PRIMARY
 from meritline.incentives.engine.inputs import Inputs
 from meritline.incentives.engine.lines import (
     Line,
+    LineKind,
     canonical,
     conform_exprs,
     frame_lines,
@@ -74,6 +76,19 @@ class Result:
         """Lookups over the inputs (level rates, adjustments, metrics, deals) for explaining."""
         return Context(self.plan, self.inputs)
 
+    @cached_property
+    def held_and_released(self) -> dict[tuple[int, str, str], int]:
+        """Fen per (payee, target component, ``held`` or ``released``): what a cap counted
+        besides its targets' own lines, for explaining its cut (built on first use)."""
+        kinds = [LineKind.HELD.value, LineKind.RELEASED.value]
+        grouped = (
+            self.frame(["payee_id", "line_kind", "target_id", "amount_fen"])
+            .filter(pl.col("line_kind").is_in(kinds))
+            .group_by("payee_id", "target_id", "line_kind")
+            .agg(pl.col("amount_fen").sum())
+        )
+        return {(row[0], str(row[1]), str(row[2])): row[3] for row in grouped.iter_rows()}
+
     def line_list(self) -> list[Line]:
         return frame_lines(self.lines)
 
@@ -106,16 +121,42 @@ def evaluate(plan: Plan, inputs: Inputs, mode: Mode = "vectorized") -> Result:
             for comp in plan.components:
                 if comp.kind in PRIMARY:
                     primary += PRIMARY[comp.kind].reference(comp, ctx)
-            adjustments: list[Line] = []
-            for comp in plan.components:
-                if comp.kind in ADJUSTERS:
-                    adjustments += ADJUSTERS[comp.kind].reference(comp, ctx, primary)
-        parts: tuple[pl.DataFrame, ...] = (canonical(lines_frame(primary + adjustments), order),)
+            made: dict[str, list[Line]] = {}
+            for adjuster in _adjusters(plan):
+                others = [made[i] for i in seen_by(plan, adjuster)]
+                seen = list(chain(primary, *others)) if others else primary
+                made[adjuster.id] = ADJUSTERS[adjuster.kind].reference(adjuster, ctx, seen)
+        lines = chain(primary, *made.values())
+        parts: tuple[pl.DataFrame, ...] = (canonical(lines_frame(lines), order),)
     elif mode == "vectorized":
         parts = _vectorized(plan, ctx)
     else:
         raise ValueError(f"unknown mode {mode!r}")
     return Result(plan=plan, inputs=inputs, parts=parts)
+
+
+Adjuster = CapComponent | HoldComponent | ClawbackComponent
+
+
+def _adjusters(plan: Plan) -> list[Adjuster]:
+    """The plan's adjusters in the order they run: those whose strategy ``sees`` other
+    adjusters' lines (a cap counts its targets' holds) after the rest; otherwise in plan
+    order. The order of components in the document never changes a result."""
+    found = [comp for comp in plan.components if isinstance(comp, Adjuster)]
+    return sorted(found, key=lambda comp: bool(getattr(ADJUSTERS[comp.kind], "sees", ())))
+
+
+def seen_by(plan: Plan, adjuster: Adjuster) -> list[str]:
+    """The components whose lines ``adjuster`` counts besides its targets': adjusters of
+    a kind its strategy ``sees`` on one of its targets."""
+    kinds = getattr(ADJUSTERS[adjuster.kind], "sees", ())
+    return [
+        comp.id
+        for comp in plan.components
+        if isinstance(comp, Adjuster)
+        and comp.kind in kinds
+        and set(comp.applies_to) & set(adjuster.applies_to)
+    ]
 
 
 def _vectorized(plan: Plan, ctx: Context) -> tuple[pl.DataFrame, ...]:
@@ -128,13 +169,14 @@ def _vectorized(plan: Plan, ctx: Context) -> tuple[pl.DataFrame, ...]:
             strategy = PRIMARY[comp.kind]
             lines = strategy.vectorized(comp, ctx)
             parts[comp.id] = _finish(lines, comp.id, schema, getattr(strategy, "in_order", False))
-    for comp in plan.components:
-        if isinstance(comp, CapComponent | HoldComponent | ClawbackComponent):
-            targets = [parts[t] for t in comp.applies_to if t in parts]
-            primary = pl.concat(targets, rechunk=False) if targets else pl.DataFrame(schema=schema)
-            strategy = ADJUSTERS[comp.kind]
-            lines = strategy.vectorized(comp, ctx, primary)
-            parts[comp.id] = _finish(lines, comp.id, schema, getattr(strategy, "in_order", False))
+    for adjuster in _adjusters(plan):
+        sources = [*adjuster.applies_to, *seen_by(plan, adjuster)]
+        targets = [parts[t] for t in sources if t in parts]
+        primary = pl.concat(targets, rechunk=False) if targets else pl.DataFrame(schema=schema)
+        strategy = ADJUSTERS[adjuster.kind]
+        lines = strategy.vectorized(adjuster, ctx, primary)
+        in_order = getattr(strategy, "in_order", False)
+        parts[adjuster.id] = _finish(lines, adjuster.id, schema, in_order)
     return tuple(parts[comp.id] for comp in plan.components)
 
 

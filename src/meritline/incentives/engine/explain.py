@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any, Final
 
 from meritline.core.money import format_fen
-from meritline.incentives.engine.evaluate import Result
+from meritline.incentives.engine.evaluate import Result, seen_by
 from meritline.incentives.engine.lines import Line, LineKind
 from meritline.incentives.engine.schema import (
     LEVEL_RATE,
     AnyComponent,
     AwardComponent,
     Bracket,
+    CapComponent,
     PointsComponent,
     RateComponent,
     Role,
@@ -74,6 +75,12 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
     "cap_cut": {
         "zh-Hans": "本期合计 {base} 超过上限 {max}，扣减 → {amount}",
         "en": "Period total {base} is over the cap of {max}: cut → {amount}",
+    },
+    "cap_cut_after_hold": {  # the cap_cut template when a hold applies to the cap's targets
+        "zh-Hans": "本期实发合计 {base}（计提 {earned} − 暂缓 {held} + 回款发放 {released}）"
+        "超过上限 {max}，扣减 → {amount}",
+        "en": "Period pay {base} (earned {earned} − held {held} + released {released}) "
+        "is over the cap of {max}: cut → {amount}",
     },
     "held": {
         "zh-Hans": "合同 {deal} 的{target}暂缓发放，回款后按比例发放 → {amount}",
@@ -147,6 +154,7 @@ def explain(result: Result, line: Line) -> Explanation:
     elif line.line_kind == LineKind.CAP_CUT.value:
         code = "cap_cut"
         params["max_fen"] = line.total_fen
+        params.update(_cap_holds(result, comp, line))
     else:
         code = line.line_kind
     if line.share is not None:
@@ -163,6 +171,23 @@ def explain(result: Result, line: Line) -> Explanation:
             "met": line.gate_met,
         }
     return Explanation(code, params)
+
+
+def _cap_holds(result: Result, comp: AnyComponent, line: Line) -> dict[str, int]:
+    """What the holds on a cap's targets took out of the payee's period and gave back
+    (both positive), and what the targets earned: the cut's base is earned − held +
+    released. Empty when no hold applies to the cap's targets."""
+    if not isinstance(comp, CapComponent) or not seen_by(result.plan, comp):
+        return {}
+    table = result.held_and_released
+    keys = [(line.payee_id, target) for target in comp.applies_to]
+    held = -sum(table.get((*key, LineKind.HELD.value), 0) for key in keys)
+    released = sum(table.get((*key, LineKind.RELEASED.value), 0) for key in keys)
+    return {
+        "earned_fen": line.base_fen + held - released,
+        "held_fen": held,
+        "released_fen": released,
+    }
 
 
 def _rate_params(comp: RateComponent, line: Line, params: dict[str, Any]) -> str:
@@ -266,9 +291,17 @@ def render(explanation: Explanation, language: str = "zh-Hans") -> str:
             blocks=p["blocks"],
             per_block=_money(p["per_block_fen"]),
         )
+    template = TEMPLATES[code][lang]
     if code == "cap_cut":
         values["max"] = _money(p["max_fen"])
-    text = TEMPLATES[code][lang].format(**values)
+        if "held_fen" in p:
+            template = TEMPLATES["cap_cut_after_hold"][lang]
+            values.update(
+                earned=_money(p["earned_fen"]),
+                held=_money(p["held_fen"]),
+                released=_money(p["released_fen"]),
+            )
+    text = template.format(**values)
     if p.get("share") and code not in ("held", "released", "clawback"):
         share = _percent(Decimal(p["share"]))
         text += TEMPLATES["share"][lang].format(share=share, amount=_money(p["amount_fen"]))

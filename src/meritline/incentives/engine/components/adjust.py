@@ -3,11 +3,16 @@
 Holds and clawbacks work per (target component, deal, payee) on everything earned
 so far: this period's lines plus ``deal_state`` from earlier periods, so a refund of
 an old deal is clawed back at the rate it originally earned.
+
+A cap limits what is paid in the period: it runs after the holds and sees their
+``held`` and ``released`` lines on its targets (see :data:`CAP_SEES`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Final
 
 import polars as pl
 
@@ -27,23 +32,36 @@ Key = tuple[str, int, int]  # target component, deal, payee
 _EARNING = [kind.value for kind in EARNING_KINDS]
 
 
-class CapStrategy:
-    kind = "cap"
+# the lines of hold components a cap counts, by their ``target_id``
+CAP_SEES: Final = (LineKind.HELD.value, LineKind.RELEASED.value)
 
-    def reference(self, comp: CapComponent, ctx: Context, primary: list[Line]) -> list[Line]:
-        """One ``cap_cut`` per payee whose period total of the targets exceeds ``max``."""
+
+class CapStrategy:
+    """``lines`` are the targets' own lines plus the lines of the holds on them."""
+
+    kind = "cap"
+    sees = ("hold_until_collected",)  # runs after these and counts their lines (CAP_SEES)
+
+    def reference(self, comp: CapComponent, ctx: Context, lines: Iterable[Line]) -> list[Line]:
+        """One ``cap_cut`` per payee whose pay from the targets this period — earned,
+        less held, plus released — exceeds ``max``."""
         totals: dict[int, int] = defaultdict(int)
-        for line in primary:
-            if line.component_id in comp.applies_to:
+        for line in lines:
+            if line.component_id in comp.applies_to or (
+                line.line_kind in CAP_SEES and line.target_id in comp.applies_to
+            ):
                 totals[line.payee_id] += line.amount_fen
         return [
             _cut(comp, payee, total) for payee, total in sorted(totals.items()) if total > comp.max
         ]
 
-    def vectorized(self, comp: CapComponent, ctx: Context, primary: pl.DataFrame) -> pl.LazyFrame:
+    def vectorized(self, comp: CapComponent, ctx: Context, lines: pl.DataFrame) -> pl.LazyFrame:
+        counted = pl.col("component_id").is_in(comp.applies_to) | (
+            pl.col("line_kind").is_in(CAP_SEES) & pl.col("target_id").is_in(comp.applies_to)
+        )
         totals = (
-            primary.lazy()
-            .filter(pl.col("component_id").is_in(comp.applies_to))
+            lines.lazy()
+            .filter(counted)
             .group_by("payee_id")
             .agg(pl.col("amount_fen").sum().alias("base_fen"))
             .filter(pl.col("base_fen") > comp.max)
