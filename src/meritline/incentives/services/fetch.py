@@ -7,17 +7,27 @@ the threshold in force on the signing date; the owner's team lead on that date; 
 qualified or converted in the period; the level rate in force on each signing date; the
 rate adjustments in force on the period's first day; gate metrics and award counts from
 the metrics engine; and what the previous period of the plan carried forward.
+
+A month may hold millions of deals: they are read with one query per frame (deals,
+splits, collection and refund sums) straight into polars frames — on PostgreSQL through
+``COPY … TO STDOUT`` — and looked up with as-of joins; no Python object is made per deal.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from django.db.models import Q, Sum
+import polars as pl
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,51 +44,39 @@ from meritline.incentives.engine import (
     LevelRate,
     Plan,
     Split,
-    build_inputs,
+    make_inputs,
 )
-from meritline.incentives.engine.schema import (
-    LEVEL_RATE,
-    PointsComponent,
-    RateComponent,
-    Role,
-)
+from meritline.incentives.engine.inputs import SCHEMAS
+from meritline.incentives.engine.schema import LEVEL_RATE, PointsComponent, RateComponent, Role
 from meritline.incentives.errors import ErrorCode
 from meritline.incentives.models import CarriedState
 from meritline.incentives.models import Plan as PlanRow
 from meritline.incentives.services.measures import FrameSource, measure
-from meritline.incentives.services.terms_lookup import adjustments_on, level_rates
-from meritline.org.models import Assignment, Department
+from meritline.incentives.services.terms_lookup import adjustments_on, in_force, level_rate_frame
+from meritline.org.models import Assignment, Department, Platform
 from meritline.org.selectors import assignments_on
 from meritline.sales import frames as sales_frames
-from meritline.sales.models import Collection, DealSplit, DealStatus, LeadStep, Refund, Step
+from meritline.sales.models import (
+    Collection,
+    Customer,
+    DealSplit,
+    DealStatus,
+    LeadStep,
+    Refund,
+    Step,
+)
 from meritline.sales.models import Deal as DealRow
 from meritline.sales.models import Lead as LeadRow
 
 ALL = "all"
 SOURCE_KINDS = {"marketing": "marketing", "self_sourced": "self", "referral": "referral"}
-_DEAL_FIELDS = (
-    "pk",
-    "number",
-    "source",
-    "external_id",
-    "signed_on",
-    "amount_fen",
-    "owner_id",
-    "customer_id",
-    "platform__code",
-    "customer__kind",
-    "customer__first_purchase_on",
-    "is_repurchase",
-    "lead__source_employee_id",
-    "lead__source_kind",
-)
+I64, STR, DATE = pl.Int64(), pl.String(), pl.Date()
 
 
 @dataclass
 class Fetched:
     inputs: Inputs
     scope_ids: set[int] | None
-    deal_labels: dict[int, str] = field(default_factory=dict)
 
 
 def scope_people(scope: str, period: Period) -> set[int] | None:
@@ -101,103 +99,215 @@ def scope_people(scope: str, period: Period) -> set[int] | None:
     )
 
 
-def _deal_rows(period: Period, scope_ids: set[int] | None, only: Iterable[int] | None) -> list:
-    start, end = period.start, period.end
-    active = DealRow.objects.filter(status=DealStatus.ACTIVE)
-    if only is not None:
-        deals = active.filter(pk__in=list(only), signed_on__lte=end)
-    else:
-        paid = Collection.objects.filter(received_on__range=(start, end)).values("deal_id")
-        refunded = Refund.objects.filter(refunded_on__range=(start, end)).values("deal_id")
-        deals = active.filter(
-            Q(signed_on__range=(start, end))
-            | (Q(signed_on__lt=start) & (Q(pk__in=paid) | Q(pk__in=refunded)))
-        )
-    if scope_ids is not None:
-        credited = DealSplit.objects.filter(employee_id__in=scope_ids).values("deal_id")
-        deals = deals.filter(
-            Q(owner_id__in=scope_ids)
-            | Q(pk__in=credited)
-            | Q(lead__source_employee_id__in=scope_ids)
-        )
-    return list(deals.order_by("pk").values_list(*_DEAL_FIELDS))
+# Reading SQL into frames
 
 
-def _sums(model: Any, day_field: str, ids: list[int], end: date) -> dict[int, int]:
-    rows = (
-        model.objects.filter(deal_id__in=ids, **{f"{day_field}__lte": end})
-        .values("deal_id")
-        .annotate(total=Sum("amount_fen"))
-        .values_list("deal_id", "total")
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model: type[models.Model], name: str) -> str:
+    found: Any = model._meta.get_field(name)
+    return connection.ops.quote_name(found.column)
+
+
+def _among(column: str, values: Iterable[int]) -> tuple[str, list[Any]]:
+    ids = sorted(values)
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of ``sql`` as a frame of ``schema`` (columns in order). On PostgreSQL the
+    rows come as CSV through ``COPY (…) TO STDOUT`` into a temporary file that polars
+    parses in parallel; elsewhere the cursor's rows are written to it the same way."""
+    with tempfile.TemporaryDirectory(prefix="meritline-fetch-") as folder:
+        path = Path(folder) / "rows.csv"
+        with connection.cursor() as cursor, path.open("wb") as out:
+            if connection.vendor == "postgresql":
+                ops: Any = connection.ops  # PostgreSQL's, which composes client-side
+                query = ops.compose_sql(sql, list(params))
+                with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+                    for block in copy:
+                        out.write(block)
+            else:
+                cursor.execute(sql, list(params))
+                text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+                writer = csv.writer(text, quoting=csv.QUOTE_NONNUMERIC)  # NULL unquoted, '' quoted
+                while rows := cursor.fetchmany(10_000):
+                    writer.writerows(rows)
+                text.flush()
+                text.detach()
+        if path.stat().st_size == 0:
+            return pl.DataFrame(schema=schema)
+        return pl.read_csv(path, has_header=False, new_columns=list(schema), schema=schema)
+
+
+# Deals
+
+
+def _selection(period: Period, scope_ids: set[int] | None) -> tuple[str, list[Any]]:
+    """``WHERE`` of the deals of a run (alias ``d``): active, signed in the period or
+    older with a collection or refund in it; with a scope, credited to someone in it."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    signed, deal_id = _col(DealRow, "signed_on"), _col(Collection, "deal")
+    paid = (
+        f"SELECT {deal_id} FROM {_table(Collection)} "  # noqa: S608 - quoted names, bound values
+        f"WHERE {_col(Collection, 'received_on')} BETWEEN %s AND %s"
     )
-    return dict(rows)
-
-
-def _managers(owners: set[int]) -> dict[int, list[tuple[date, date | None, int | None]]]:
-    table: dict[int, list[tuple[date, date | None, int | None]]] = defaultdict(list)
-    for employee, start, end, manager in Assignment.objects.filter(
-        employee_id__in=owners
-    ).values_list("employee_id", "valid_from", "valid_to", "manager_id"):
-        table[employee].append((start, end, manager))
-    return table
-
-
-def _manager_on(rows: list[tuple[date, date | None, int | None]], day: date) -> int | None:
-    for start, end, manager in rows:
-        if start <= day and (end is None or day <= end):
-            return manager
-    return None
-
-
-def fetch_deals(
-    period: Period,
-    scope_ids: set[int] | None,
-    *,
-    only: Iterable[int] | None = None,
-) -> tuple[list[Deal], dict[int, str]]:
-    """The period's deals as engine dataclasses, and their labels by id."""
-    rows = _deal_rows(period, scope_ids, only)
-    ids = [row[0] for row in rows]
-    collected = _sums(Collection, "received_on", ids, period.end)
-    refunded = _sums(Refund, "refunded_on", ids, period.end)
-    splits: dict[int, list[Split]] = defaultdict(list)
-    for deal_id, employee, share in (
-        DealSplit.objects.filter(deal_id__in=ids)
-        .order_by("deal_id", "-share", "id")
-        .values_list("deal_id", "employee_id", "share")
-    ):
-        splits[deal_id].append(Split(employee, share))
-    segment = sales_frames.segment()
-    managers = _managers({row[6] for row in rows})
-    deals, labels = [], {}
-    for (
-        pk, number, source, external_id, signed_on, amount, owner, _customer, platform,
-        kind, first_purchase, repurchase, lead_source, lead_kind,
-    ) in rows:  # fmt: skip
-        label = number or f"{source}:{external_id}"
-        labels[pk] = label
-        big = segment is not None and amount >= segment.threshold_on(signed_on)
-        deals.append(
-            Deal(
-                deal_id=pk,
-                number=label,
-                signed_on=signed_on,
-                amount_fen=amount,
-                owner_id=owner,
-                collected_fen=min(collected.get(pk, 0), amount),
-                refunded_fen=min(refunded.get(pk, 0), amount),
-                segment="big" if big else "small",
-                is_repurchase=repurchase,
-                is_new_customer=first_purchase == signed_on,
-                platform=platform or "",
-                customer_kind=kind or "",
-                lead_source_id=lead_source,
-                lead_source_kind=SOURCE_KINDS.get(lead_kind or "", "self"),
-                team_lead_id=_manager_on(managers.get(owner, []), signed_on),
-                splits=tuple(splits.get(pk, ())),
-            )
+    refunded = (
+        f"SELECT {_col(Refund, 'deal')} FROM {_table(Refund)} "  # noqa: S608 - quoted names, bound values
+        f"WHERE {_col(Refund, 'refunded_on')} BETWEEN %s AND %s"
+    )
+    where = (
+        f"d.{_col(DealRow, 'status')} = %s AND (d.{signed} BETWEEN %s AND %s OR "
+        f"(d.{signed} < %s AND (d.id IN ({paid}) OR d.id IN ({refunded}))))"
+    )
+    params: list[Any] = [DealStatus.ACTIVE, start, end, start, start, end, start, end]
+    if scope_ids is not None:
+        owner, owner_params = _among(f"d.{_col(DealRow, 'owner')}", scope_ids)
+        split, split_params = _among(_col(DealSplit, "employee"), scope_ids)
+        source, source_params = _among(_col(LeadRow, "source_employee"), scope_ids)
+        where += (
+            f" AND ({owner} OR d.id IN (SELECT {_col(DealSplit, 'deal')} "  # noqa: S608 - quoted names, bound values
+            f"FROM {_table(DealSplit)} WHERE {split}) OR d.{_col(DealRow, 'lead')} IN "
+            f"(SELECT id FROM {_table(LeadRow)} WHERE {source}))"
         )
-    return deals, labels
+        params += owner_params + split_params + source_params
+    return where, params
+
+
+_RAW_DEAL = {
+    "deal_id": I64,
+    "number": STR,
+    "signed_on": DATE,
+    "amount_fen": I64,
+    "owner_id": I64,
+    "platform": STR,
+    "customer_kind": STR,
+    "is_new_customer": pl.Int8(),
+    "is_repurchase": pl.Int8(),
+    "lead_source_id": I64,
+    "lead_source_kind": STR,
+}
+
+
+def _deal_rows(where: str, params: list[Any]) -> pl.DataFrame:
+    number, signed = _col(DealRow, "number"), _col(DealRow, "signed_on")
+    sql = (
+        f"SELECT d.id, CASE WHEN d.{number} IS NULL OR d.{number} = '' "  # noqa: S608 - quoted names, bound values
+        f"THEN d.{_col(DealRow, 'source')} || ':' || d.{_col(DealRow, 'external_id')} "
+        f"ELSE d.{number} END, d.{signed}, d.{_col(DealRow, 'amount_fen')}, "
+        f"d.{_col(DealRow, 'owner')}, p.{_col(Platform, 'code')}, c.{_col(Customer, 'kind')}, "
+        f"CASE WHEN c.{_col(Customer, 'first_purchase_on')} = d.{signed} THEN 1 ELSE 0 END, "
+        f"CASE WHEN d.{_col(DealRow, 'is_repurchase')} THEN 1 ELSE 0 END, "
+        f"l.{_col(LeadRow, 'source_employee')}, l.{_col(LeadRow, 'source_kind')} "
+        f"FROM {_table(DealRow)} d "
+        f"LEFT JOIN {_table(Platform)} p ON p.id = d.{_col(DealRow, 'platform')} "
+        f"LEFT JOIN {_table(Customer)} c ON c.id = d.{_col(DealRow, 'customer')} "
+        f"LEFT JOIN {_table(LeadRow)} l ON l.id = d.{_col(DealRow, 'lead')} "
+        f"WHERE {where} ORDER BY d.id"
+    )
+    return read_frame(sql, params, _RAW_DEAL)
+
+
+def _sums(model: type[models.Model], day: str, where: str, params: list[Any], end: date) -> Any:
+    deal = _col(model, "deal")
+    sql = (
+        f"SELECT {deal}, SUM({_col(model, 'amount_fen')}) FROM {_table(model)} "  # noqa: S608 - quoted names, bound values
+        f"WHERE {_col(model, day)} <= %s AND {deal} IN "
+        f"(SELECT d.id FROM {_table(DealRow)} d WHERE {where}) GROUP BY {deal}"
+    )
+    return read_frame(sql, [end.isoformat(), *params], {"deal_id": I64, "total": I64})
+
+
+def _split_rows(where: str, params: list[Any]) -> pl.DataFrame:
+    deal = _col(DealSplit, "deal")
+    share = _col(DealSplit, "share")
+    sql = (
+        f"SELECT {deal}, {_col(DealSplit, 'employee')}, {share} FROM {_table(DealSplit)} "  # noqa: S608 - quoted names, bound values
+        f"WHERE {deal} IN (SELECT d.id FROM {_table(DealRow)} d WHERE {where}) "
+        f"ORDER BY {deal}, {share} DESC, id"
+    )
+    schema = {"deal_id": I64, "employee_id": I64, "share": SCHEMAS["credits"]["share"]}
+    rows = read_frame(sql, params, schema)
+    return rows.with_columns(pl.int_range(pl.len()).over("deal_id").cast(I64).alias("split_index"))
+
+
+def _segment_expr() -> pl.Expr:
+    """ "big" when the amount reaches the threshold in force on the signing date (the
+    earliest threshold also applies before its start, as ``Segment.threshold_on``)."""
+    segment = sales_frames.segment()
+    if segment is None:
+        return pl.lit("small")
+    (_first, threshold), *later = segment.thresholds
+    limit = pl.lit(threshold, dtype=I64)
+    for start, fen in later:
+        limit = pl.when(pl.col("signed_on") >= start).then(pl.lit(fen, dtype=I64)).otherwise(limit)
+    return pl.when(pl.col("amount_fen") >= limit).then(pl.lit("big")).otherwise(pl.lit("small"))
+
+
+def _team_leads(deals: pl.DataFrame) -> pl.Series:
+    """The manager of the owner's assignment in force on each deal's signing date."""
+    owners = deals["owner_id"].unique().to_list()
+    rows = list(
+        Assignment.objects.filter(employee_id__in=owners).values_list(
+            "employee_id", "valid_from", "valid_to", "manager_id"
+        )
+    )
+    spans = pl.DataFrame(
+        rows,
+        schema={"key": I64, "valid_from": DATE, "valid_to": DATE, "value": I64},
+        orient="row",
+    )
+    return in_force(deals.select(key="owner_id", day="signed_on"), spans)
+
+
+def deal_frames(period: Period, scope_ids: set[int] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The run's deals (``DEAL_SCHEMA``) and their credit rows (``CREDIT_SCHEMA``: the
+    splits, largest share first; deals without splits get none, i.e. the owner alone)."""
+    where, params = _selection(period, scope_ids)
+    deals = _deal_rows(where, params)
+    credits = _split_rows(where, params)
+    collected = _sums(Collection, "received_on", where, params, period.end)
+    refunded = _sums(Refund, "refunded_on", where, params, period.end)
+    kinds = pl.col("lead_source_kind").fill_null("").replace_strict(SOURCE_KINDS, default="self")
+    collaborators = credits.group_by("deal_id").agg((pl.len() > 1).alias("has_collaborators"))
+    deals = (
+        deals.join(collected.rename({"total": "collected_fen"}), on="deal_id", how="left")
+        .join(refunded.rename({"total": "refunded_fen"}), on="deal_id", how="left")
+        .join(collaborators, on="deal_id", how="left")
+        .with_columns(
+            pl.min_horizontal(pl.col("collected_fen").fill_null(0), "amount_fen"),
+            pl.min_horizontal(pl.col("refunded_fen").fill_null(0), "amount_fen"),
+            _segment_expr().alias("segment"),
+            pl.col("is_repurchase").cast(pl.Boolean),
+            pl.col("is_new_customer").cast(pl.Boolean),
+            pl.col("platform").fill_null(""),
+            pl.col("customer_kind").fill_null(""),
+            kinds.alias("lead_source_kind"),
+            pl.col("has_collaborators").fill_null(False),
+        )
+        .sort("deal_id")
+    )
+    deals = deals.with_columns(_team_leads(deals).alias("team_lead_id"))
+    return deals.select(list(SCHEMAS["deals"])), credits
+
+
+def fetch_deals(period: Period, scope_ids: set[int] | None) -> tuple[list[Deal], dict[int, str]]:
+    """The period's deals as engine dataclasses (for small callers: the estimator), and
+    their labels by id."""
+    deals, credits = deal_frames(period, scope_ids)
+    splits: dict[int, list[Split]] = defaultdict(list)
+    for deal_id, employee, share, _index in credits.iter_rows():
+        splits[deal_id].append(Split(employee, share))
+    out = []
+    for row in deals.drop("has_collaborators").iter_rows(named=True):
+        out.append(Deal(**row, splits=tuple(splits.get(row["deal_id"], ()))))
+    return out, {deal.deal_id: deal.number for deal in out}
 
 
 def fetch_leads(period: Period, scope_ids: set[int] | None) -> list[Lead]:
@@ -238,7 +348,7 @@ def fetch_leads(period: Period, scope_ids: set[int] | None) -> list[Lead]:
     return out
 
 
-_ROLE_ATTR = {
+_ROLE_COLUMN = {
     Role.OWNER: "owner_id",
     Role.CREDITED: "owner_id",
     Role.LEAD_SOURCE: "lead_source_id",
@@ -246,26 +356,44 @@ _ROLE_ATTR = {
 }
 
 
-def level_rate_rows(plan: Plan, deals: list[Deal], period: Period) -> list[LevelRate]:
-    """A level rate for each payee of a ``level_rate`` tier on each signing date it needs."""
-    pairs: set[tuple[int, date]] = set()
+def _level_rate_pairs(plan: Plan, deals: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """(employee_id, day): each payee of a ``level_rate`` tier on each signing date."""
+    signed = deals.filter(pl.col("signed_on").is_between(period.start, period.end))
+    parts = []
     for comp in plan.components:
         if not isinstance(comp, RateComponent):
             continue
         if not any(tier.rate == LEVEL_RATE for tier in comp.tiers):
             continue
-        for deal in deals:
-            if not period.start <= deal.signed_on <= period.end:
-                continue
-            payee = (
-                comp.employee_id
-                if comp.payee is Role.EMPLOYEE
-                else getattr(deal, _ROLE_ATTR[comp.payee])
-            )
-            if payee is not None:
-                pairs.add((payee, deal.signed_on))
-    found = level_rates(pairs)
-    return [LevelRate(employee, day, rate) for (employee, day), rate in sorted(found.items())]
+        payee = (
+            pl.lit(comp.employee_id, dtype=I64)
+            if comp.payee is Role.EMPLOYEE
+            else pl.col(_ROLE_COLUMN[comp.payee])
+        )
+        parts.append(signed.select(payee.cast(I64).alias("employee_id"), day="signed_on"))
+    if not parts:
+        return pl.DataFrame(schema={"employee_id": I64, "day": DATE})
+    return pl.concat(parts).drop_nulls().unique()
+
+
+def level_rate_rows(plan: Plan, deals: list[Deal], period: Period) -> list[LevelRate]:
+    """A level rate for each payee of a ``level_rate`` tier on each signing date it needs
+    (dataclass deals: the estimator)."""
+    columns = ["signed_on", *sorted(set(_ROLE_COLUMN.values()))]
+    frame = pl.DataFrame(
+        [[getattr(d, c) for c in columns] for d in deals],
+        schema={c: DATE if c == "signed_on" else I64 for c in columns},
+        orient="row",
+    )
+    rates = level_rate_frame(_level_rate_pairs(plan, frame, period))
+    return [LevelRate(*row) for row in rates.iter_rows()]
+
+
+def _frame(rows: Sequence[Any], name: str) -> pl.DataFrame:
+    schema = SCHEMAS[name]
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame([asdict(r) for r in rows], schema=schema, orient="row")
 
 
 def carried_rows(
@@ -299,13 +427,9 @@ def fetch(
     scope_ids: set[int] | None,
     *,
     source: FrameSource | None = None,
-    only_deals: Iterable[int] | None = None,
-    extra_deals: Iterable[Deal] = (),
 ) -> Fetched:
-    """The engine's inputs for ``plan`` over ``period`` (optionally only some deals, and
-    extra hypothetical ones for the estimator)."""
-    deals, labels = fetch_deals(period, scope_ids, only=only_deals)
-    deals += list(extra_deals)
+    """The engine's inputs for ``plan`` over ``period``."""
+    deals, credits = deal_frames(period, scope_ids)
     wants_leads = any(
         isinstance(c, PointsComponent) and c.records == "leads" for c in plan.components
     )
@@ -314,16 +438,19 @@ def fetch(
     adjustments = adjustments_on(period.start, scope_ids) if adjusting else {}
     metrics, counts = measure(plan, period, source or FrameSource(), payees=scope_ids)
     deal_state, award_state, balances = carried_rows(plan_row, period, scope_ids)
-    inputs = build_inputs(
+    inputs = make_inputs(
         period,
         deals=deals,
-        leads=leads,
-        level_rates=level_rate_rows(plan, deals, period),
-        adjustments=[Adjustment(e, r) for e, r in sorted(adjustments.items())],
-        metrics=metrics,
-        counts=counts,
-        deal_state=deal_state,
-        award_state=award_state,
-        balances=balances,
+        credits=credits,
+        leads=_frame(leads, "leads"),
+        level_rates=level_rate_frame(_level_rate_pairs(plan, deals, period)),
+        adjustments=_frame(
+            [Adjustment(e, r) for e, r in sorted(adjustments.items())], "adjustments"
+        ),
+        metrics=_frame(metrics, "metrics"),
+        counts=_frame(counts, "counts"),
+        deal_state=_frame(deal_state, "deal_state"),
+        award_state=_frame(award_state, "award_state"),
+        balances=_frame(balances, "balances"),
     )
-    return Fetched(inputs=inputs, scope_ids=scope_ids, deal_labels=labels)
+    return Fetched(inputs=inputs, scope_ids=scope_ids)

@@ -3,34 +3,43 @@
 Adjustment lines (late changes, disputes) are added beside the engine's; they count in
 the payee's net and payable, and their effect on a deal's earnings is folded into the
 carried deal state so later holds and clawbacks start from what was really paid.
+
+A run may save millions of lines: they go from the engine's frames to the database in
+chunks (``COPY … FROM STDIN`` on PostgreSQL), with no Python object per line. Each
+line's explanation is ``engine.explain`` of that line; lines that differ only in the
+values explain copies from the line (deal, amounts, rate, share…) share one, so
+``explain`` runs once per such group and the copied values are filled in by polars
+(see ``explanations``). Statements and carried state are sums over the frames.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from itertools import chain, islice
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
+from django.db import connection
 
-from meritline.incentives.engine import Result, carry_forward, explain, statements
-from meritline.incentives.engine.lines import Line, frame_lines
-from meritline.incentives.engine.schema import RateComponent
+from meritline.incentives.engine import Result
+from meritline.incentives.engine.schema import AwardComponent, RateComponent
 from meritline.incentives.models import (
     ADJUSTMENT_KIND,
     CarriedState,
+    LineDispute,
     ResultLine,
     Run,
     StatementTotal,
 )
+from meritline.incentives.services.explanations import Explainer
 from meritline.sales.services.bulkdb import insert_rows
 
 BATCH = 2000
-WRITE_CHUNK = 20_000
-T = TypeVar("T")
+WRITE_CHUNK = 200_000
 DELTAS = ("earned_delta_fen", "released_delta_fen", "clawed_delta_fen")
+_EARNED = ("earned", "true_up", "points", "points_bonus", "award")
 
 
 @dataclass
@@ -50,59 +59,6 @@ class AdjustmentLine:
     adjusts_period: str = ""
     dispute_id: int | None = None
     deltas: dict[str, int] = field(default_factory=dict)
-
-
-def _tier_label(result: Result, component_id: str, index: int | None) -> str:
-    comp = result.plan.component(component_id)
-    if index is None or not isinstance(comp, RateComponent):
-        return ""
-    return comp.tiers[index].label or ""
-
-
-def _engine_lines(result: Result, payees: set[int] | None) -> Iterator[Line]:
-    """The result's lines of ``payees`` (all when None), part by part: the single frame of
-    every line is never built."""
-    wanted = None if payees is None else pl.col("payee_id").is_in(sorted(payees))
-    for part in result.parts:
-        yield from frame_lines(part if wanted is None else part.filter(wanted))
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of ``size`` items (the last one shorter); itertools.batched is Python 3.12."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def engine_rows(run: Run, result: Result, payees: set[int] | None) -> Iterator[dict[str, Any]]:
-    """The result's lines as column values of unsaved rows (attnames), one at a time: a
-    run may have millions, so no model instance is made for them."""
-    for line in _engine_lines(result, payees):
-        explanation = explain(result, line)
-        yield {
-            "run_id": run.pk,
-            "payee_id": line.payee_id,
-            "component_id": line.component_id,
-            "line_kind": line.line_kind,
-            "source": line.source,
-            "source_id": line.source_id,
-            "source_label": (line.source_label or "")[:64],
-            "base_fen": line.base_fen,
-            "rate": line.rate,
-            "tier_index": line.tier_index,
-            "tier_label": _tier_label(result, line.component_id, line.tier_index)[:64],
-            "modifiers": list(line.modifiers),
-            "share": line.share,
-            "quantity": line.quantity,
-            "cumulative_fen": line.cumulative_fen,
-            "total_fen": line.total_fen,
-            "gate_met": line.gate_met,
-            "target_id": line.target_id or "",
-            "gross_fen": line.gross_fen,
-            "amount_fen": line.amount_fen,
-            "explanation_code": explanation.code,
-            "explanation_params": explanation.params,
-        }
 
 
 def adjustment_row(run: Run, adj: AdjustmentLine) -> ResultLine:
@@ -131,53 +87,260 @@ def totals(net_fen: int, row: StatementTotal) -> None:
     row.carried_out_fen = min(net_fen, 0)
 
 
+# Writing frames
+
+
+def write_frame(model: type[Any], frame: pl.DataFrame, json_columns: tuple[str, ...]) -> None:
+    """Insert the rows of ``frame`` (columns named by attname, JSON columns as JSON
+    text): ``COPY … FROM STDIN`` in CSV on PostgreSQL, ``insert_rows`` elsewhere."""
+    if frame.height == 0:
+        return
+    if connection.vendor != "postgresql":
+        at = [frame.columns.index(c) for c in json_columns]
+        rows = []
+        for row in frame.iter_rows():
+            values = list(row)
+            for i in at:
+                values[i] = json.loads(values[i])
+            rows.append(values)
+        insert_rows(model, frame.columns, rows)
+        return
+    quote = connection.ops.quote_name
+    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = ", ".join(quote(by_attname[c]) for c in frame.columns)
+    # Strings are quoted (an empty one stays empty), NULLs are not (they stay NULL).
+    data = frame.write_csv(include_header=False, quote_style="non_numeric")
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(data)
+
+
+def _line_columns(
+    run: Run, result: Result, lines: pl.DataFrame, explainer: Explainer
+) -> pl.DataFrame:
+    labels = {
+        (comp.id, index): tier.label or ""
+        for comp in result.plan.components
+        if isinstance(comp, RateComponent)
+        for index, tier in enumerate(comp.tiers)
+    }
+    tier_label = pl.concat_str(
+        [pl.col("component_id").cast(pl.String), pl.col("tier_index").cast(pl.String)],
+        separator="#",
+    ).replace_strict({f"{c}#{i}": label for (c, i), label in labels.items()}, default="")
+    codes, params = explainer.explain(lines)
+    modifiers = (
+        pl.when(pl.col("modifiers").list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit('["'), pl.col("modifiers").list.join('", "'), pl.lit('"]')))
+    )
+    frame = lines.select(
+        pl.lit(run.pk, dtype=pl.Int64).alias("run_id"),
+        "payee_id",
+        pl.col("component_id").cast(pl.String),
+        pl.col("line_kind").cast(pl.String),
+        pl.col("source").cast(pl.String),
+        "source_id",
+        pl.col("source_label").fill_null("").str.slice(0, 64),
+        "base_fen",
+        "rate",
+        "tier_index",
+        tier_label.fill_null("").str.slice(0, 64).alias("tier_label"),
+        modifiers.alias("modifiers"),
+        "share",
+        "quantity",
+        "cumulative_fen",
+        "total_fen",
+        "gate_met",
+        pl.col("target_id").cast(pl.String).fill_null(""),
+        "gross_fen",
+        "amount_fen",
+    ).with_columns(
+        codes.alias("explanation_code"),
+        params.alias("explanation_params"),
+        pl.lit("").alias("adjustment_reason"),
+        pl.lit("").alias("adjusts_period"),
+    )
+    return frame
+
+
+def _engine_chunks(result: Result, payees: set[int] | None) -> Iterator[pl.DataFrame]:
+    wanted = None if payees is None else pl.col("payee_id").is_in(sorted(payees))
+    for part in result.parts:
+        mine = part if wanted is None else part.filter(wanted)
+        for start in range(0, mine.height, WRITE_CHUNK):
+            yield mine.slice(start, WRITE_CHUNK)
+
+
+def _delete_lines(run: Run) -> None:
+    """Delete the run's lines: in one statement unless a dispute refers to one (then the
+    ORM's delete, which refuses, as the dispute protects its line)."""
+    if LineDispute.objects.filter(line__run=run).exists():
+        run.lines.all().delete()
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(ResultLine._meta.db_table)} WHERE {quote(_RUN_COLUMN)} = %s",  # noqa: S608
+            [run.pk],
+        )
+
+
 def persist(
     run: Run, result: Result, payees: set[int] | None, adjustments: list[AdjustmentLine]
 ) -> tuple[int, int]:
     """Replace the run's lines, statements and carried state; (line count, payable)."""
-    run.lines.all().delete()
+    _delete_lines(run)
     run.statements.all().delete()
     run.carried.all().delete()
-    rows: Iterable[dict[str, Any] | ResultLine] = chain(
-        engine_rows(run, result, payees), (adjustment_row(run, a) for a in adjustments)
-    )
+    explainer = Explainer(result)
     line_count = 0
-    # Saved in chunks as they are made: memory stays flat whatever the run's size.
+    for chunk in _engine_chunks(result, payees):
+        write_frame(ResultLine, _line_columns(run, result, chunk, explainer), _JSON_LINE_COLUMNS)
+        line_count += chunk.height
     fields = [f for f in ResultLine._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    columns = list(defaults)
-
-    def values(row: dict[str, Any] | ResultLine) -> list[Any]:
-        if isinstance(row, ResultLine):
-            return [getattr(row, c) for c in columns]
-        return [row[c] if c in row else defaults[c] for c in columns]
-
-    for chunk in batched(rows, WRITE_CHUNK):
-        # COPY on PostgreSQL (bulk_create elsewhere): a run may save millions of lines.
-        insert_rows(ResultLine, columns, [values(r) for r in chunk])
-        line_count += len(chunk)
+    columns = [f.attname for f in fields]
+    extra_rows = [adjustment_row(run, a) for a in adjustments]
+    insert_rows(ResultLine, columns, [[getattr(r, c) for c in columns] for r in extra_rows])
+    line_count += len(extra_rows)
     extra: dict[int, int] = defaultdict(int)
     for adj in adjustments:
         extra[adj.payee_id] += adj.amount_fen
-    found = {s.payee_id: s for s in statements(result) if payees is None or s.payee_id in payees}
-    statement_rows = []
+    found = statement_rows(result, payees)
+    rows = []
     for payee in sorted(set(found) | set(extra)):
-        s = found.get(payee)
-        row = StatementTotal(run=run, payee_id=payee, adjustment_fen=extra.get(payee, 0))
-        if s is not None:
-            row.earned_fen = s.earned_fen
-            row.cap_cut_fen = s.cap_cut_fen
-            row.held_fen = s.held_fen
-            row.released_fen = s.released_fen
-            row.clawed_back_fen = s.clawback_fen
-            row.carried_in_fen = s.carried_in_fen
-            row.points = s.points
-            row.by_component = dict(s.by_component)
-        totals((s.net_fen if s else 0) + row.adjustment_fen, row)
-        statement_rows.append(row)
-    StatementTotal.objects.bulk_create(statement_rows, batch_size=BATCH)
-    _carry(run, result, payees, adjustments, {r.payee_id: r for r in statement_rows})
-    return line_count, sum(r.payable_fen for r in statement_rows)
+        row = found.get(payee) or StatementTotal(payee_id=payee)
+        row.run = run
+        row.adjustment_fen = extra.get(payee, 0)
+        totals(row.net_fen + row.adjustment_fen, row)
+        rows.append(row)
+    StatementTotal.objects.bulk_create(rows, batch_size=BATCH)
+    _carry(run, result, payees, adjustments, {r.payee_id: r.carried_out_fen for r in rows})
+    return line_count, sum(r.payable_fen for r in rows)
+
+
+_JSON_LINE_COLUMNS = ("modifiers", "explanation_params")
+_RUN_COLUMN: str = ResultLine._meta.get_field("run").column  # type: ignore[union-attr]
+
+
+def statement_rows(result: Result, payees: set[int] | None) -> dict[int, StatementTotal]:
+    """``engine.statements`` as unsaved rows (``net_fen`` before adjustments), summed by
+    polars over the lines' frame: per payee and component, and per kind of line."""
+    kind = pl.col("line_kind").cast(pl.String)
+    bucket = (
+        pl.when(kind.is_in(_EARNED))
+        .then(pl.lit("earned"))
+        .when(kind == "award_clawback")
+        .then(pl.lit("clawback"))
+        .otherwise(kind)
+    )
+    lines = result.frame(
+        ["payee_id", "component_id", "line_kind", "amount_fen", "gate_met", "quantity"]
+    )
+    points = kind.is_in(("points", "points_bonus")) & pl.col("gate_met").ne_missing(False)
+    by_kind = lines.group_by("payee_id", bucket.alias("bucket")).agg(pl.col("amount_fen").sum())
+    by_component = lines.group_by("payee_id", pl.col("component_id").cast(pl.String)).agg(
+        pl.col("amount_fen").sum()
+    )
+    point_sums = (
+        lines.filter(points).group_by("payee_id").agg(pl.col("quantity").fill_null(0).sum())
+    )
+    balances = result.inputs.balances
+    carried = dict(
+        zip(balances["employee_id"].to_list(), balances["carried_fen"].to_list(), strict=True)
+    )
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for payee, name, amount in by_kind.iter_rows():
+        sums[payee][name] += amount
+    components: dict[int, dict[str, int]] = defaultdict(dict)
+    order = {comp.id: i for i, comp in enumerate(result.plan.components)}
+    for payee, component, amount in sorted(by_component.iter_rows(), key=lambda r: order[r[1]]):
+        components[payee][component] = amount
+    for payee, quantity in point_sums.iter_rows():
+        sums[payee]["points"] += quantity
+    out = {}
+    for payee in sorted(set(sums) | set(carried) | set(components)):
+        if payees is not None and payee not in payees:
+            continue
+        total = sums[payee]
+        carried_in = carried.get(payee, 0)
+        out[payee] = StatementTotal(
+            payee_id=payee,
+            earned_fen=total["earned"],
+            cap_cut_fen=-total["cap_cut"],
+            held_fen=-total["held"],
+            released_fen=total["released"],
+            clawed_back_fen=-total["clawback"],
+            carried_in_fen=carried_in,
+            points=total["points"],
+            by_component=components.get(payee, {}),
+            net_fen=sum(components.get(payee, {}).values()) + carried_in,
+        )
+    return out
+
+
+_STATE_KEY = ["component_id", "deal_id", "employee_id"]
+_STATE_SUMS = ["earned_fen", "released_fen", "clawed_back_fen"]
+
+
+def _deal_state(result: Result, adjustments: list[AdjustmentLine]) -> pl.DataFrame:
+    """``carry_forward``'s deal state (what was carried in plus this period's earned,
+    released and clawed-back deal lines, by target component, deal and payee, in key
+    order) with the adjustments' deltas folded in (new keys last, in their order)."""
+    kind = pl.col("line_kind").cast(pl.String)
+    amount = pl.col("amount_fen")
+    columns = ["payee_id", "component_id", "line_kind", "source", "source_id", "target_id"]
+    lines = result.frame([*columns, "amount_fen"]).filter(
+        (pl.col("source").cast(pl.String) == "deal")
+        & kind.is_in(("earned", "true_up", "released", "clawback"))
+    )
+    made = lines.select(
+        pl.coalesce(
+            pl.col("target_id").cast(pl.String), pl.col("component_id").cast(pl.String)
+        ).alias("component_id"),
+        pl.col("source_id").alias("deal_id"),
+        pl.col("payee_id").alias("employee_id"),
+        pl.when(kind.is_in(("earned", "true_up"))).then(amount).otherwise(0).alias("earned_fen"),
+        pl.when(kind == "released").then(amount).otherwise(0).alias("released_fen"),
+        pl.when(kind == "clawback").then(-amount).otherwise(0).alias("clawed_back_fen"),
+    )
+    carried_in = result.inputs.deal_state.select(_STATE_KEY + _STATE_SUMS)
+    delta_rows = [
+        (adj.target_id or adj.component_id, adj.source_id, adj.payee_id,
+         *(adj.deltas.get(name, 0) for name in DELTAS), index + 1)
+        for index, adj in enumerate(adjustments)
+        if adj.source_id is not None and adj.deltas
+    ]  # fmt: skip
+    schema = {**dict.fromkeys(_STATE_KEY[1:] + _STATE_SUMS, pl.Int64), "_late": pl.Int64}
+    deltas = pl.DataFrame(delta_rows, schema={"component_id": pl.String, **schema}, orient="row")
+    both = pl.concat(
+        [
+            pl.concat([carried_in, made]).with_columns(pl.lit(0, dtype=pl.Int64).alias("_late")),
+            deltas,
+        ]
+    )
+    return (
+        both.group_by(_STATE_KEY)
+        .agg(*(pl.col(c).sum() for c in _STATE_SUMS), pl.col("_late").min())
+        .sort(["_late", *_STATE_KEY])
+    )
+
+
+def _award_state(result: Result) -> dict[int, list[list[Any]]]:
+    blocks: dict[tuple[str, int], int] = defaultdict(int)
+    for component, employee, count in result.inputs.award_state.iter_rows():
+        blocks[(component, employee)] += count
+    order = [c.id for c in result.plan.components]
+    for comp in result.plan.components:
+        if isinstance(comp, AwardComponent):
+            part = result.parts[order.index(comp.id)]
+            for payee, amount in part.select("payee_id", "amount_fen").iter_rows():
+                blocks[(comp.id, payee)] += amount // comp.amount
+    out: dict[int, list[list[Any]]] = defaultdict(list)
+    for (component, employee), count in sorted(blocks.items()):
+        if count:
+            out[employee].append([component, employee, count])
+    return out
 
 
 def _carry(
@@ -185,45 +348,46 @@ def _carry(
     result: Result,
     payees: set[int] | None,
     adjustments: list[AdjustmentLine],
-    statement_rows: dict[int, StatementTotal],
+    balances: dict[int, int],
 ) -> None:
-    carried = carry_forward(result)
-    state: dict[int, dict[str, Any]] = defaultdict(
-        lambda: {"deal_state": {}, "award_state": [], "balance_fen": 0}
+    """One ``CarriedState`` per payee: deal state, awarded blocks and negative balance,
+    as JSON text built by polars (a payee's deal state may hold thousands of rows)."""
+    deal_state = _deal_state(result, adjustments)
+    if payees is not None:
+        deal_state = deal_state.filter(pl.col("employee_id").is_in(sorted(payees)))
+    row = pl.concat_str(
+        pl.lit('["'), "component_id", pl.lit('", '), "deal_id", pl.lit(", "), "employee_id",
+        pl.lit(", "), "earned_fen", pl.lit(", "), "released_fen", pl.lit(", "),
+        "clawed_back_fen", pl.lit("]"),
+    )  # fmt: skip
+    per_payee = deal_state.group_by("employee_id", maintain_order=True).agg(
+        row.str.join(", ").alias("rows")
     )
-    for row in carried.deal_state:
-        key = (row.component_id, row.deal_id)
-        state[row.employee_id]["deal_state"][key] = list(asdict(row).values())
-    for adj in adjustments:
-        if adj.source_id is None or not adj.deltas:
-            continue
-        key = (adj.target_id or adj.component_id, adj.source_id)
-        deal_rows = state[adj.payee_id]["deal_state"]
-        row = deal_rows.setdefault(key, [key[0], key[1], adj.payee_id, 0, 0, 0])
-        for index, name in enumerate(DELTAS):
-            row[3 + index] += adj.deltas.get(name, 0)
-    for award in carried.award_state:
-        state[award.employee_id]["award_state"].append(list(asdict(award).values()))
-    for payee, row in statement_rows.items():
-        state[payee]["balance_fen"] = row.carried_out_fen
-    keep = [p for p in state if payees is None or p in payees]
+    deal_json = dict(zip(per_payee["employee_id"], per_payee["rows"], strict=True))
+    awards = _award_state(result)
+    keep = sorted(
+        p for p in set(deal_json) | set(awards) | set(balances) if payees is None or p in payees
+    )
     CarriedState.objects.filter(
         plan_id=run.plan_version.plan_id, period=run.period, payee_id__in=keep
     ).delete()
-    CarriedState.objects.bulk_create(
-        [
-            CarriedState(
-                plan_id=run.plan_version.plan_id,
-                period=run.period,
-                payee_id=payee,
-                run=run,
-                state={
-                    "deal_state": list(state[payee]["deal_state"].values()),
-                    "award_state": state[payee]["award_state"],
-                    "balance_fen": state[payee]["balance_fen"],
-                },
-            )
-            for payee in sorted(keep)
-        ],
-        batch_size=BATCH,
-    )
+    states = [
+        f'{{"deal_state": [{deal_json.get(p, "")}], '
+        f'"award_state": {json.dumps(awards.get(p, []), ensure_ascii=False)}, '
+        f'"balance_fen": {balances.get(p, 0)}}}'
+        for p in keep
+    ]
+    frame = pl.DataFrame(
+        {
+            "plan_id": [run.plan_version.plan_id] * len(keep),
+            "period": [run.period] * len(keep),
+            "payee_id": keep,
+            "run_id": [run.pk] * len(keep),
+            "state": states,
+        },
+        schema={
+            "plan_id": pl.Int64, "period": pl.String, "payee_id": pl.Int64,
+            "run_id": pl.Int64, "state": pl.String,
+        },
+    )  # fmt: skip
+    write_frame(CarriedState, frame, ("state",))

@@ -1,67 +1,124 @@
-"""Commission terms in force: level rates per (employee, day) and adjustments per period."""
+"""Commission terms in force: level rates per (employee, day) and adjustments per period.
+
+Lookups over many (employee, day) pairs are as-of joins on frames: a month of millions
+of deals needs at most payees × days of them, and no Python loop over either.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+import polars as pl
+
+from meritline.incentives.engine.numbers import RATE_DTYPE
 from meritline.incentives.models import CommissionTerms, TermsKind
 from meritline.org.models import Assignment
 
-Series = tuple[list[date], list[Decimal]]
+I64, DATE = pl.Int64(), pl.Date()
+RATES_SCHEMA = {"employee_id": I64, "valid_from": DATE, "rate": RATE_DTYPE}
 
 
-def _series(rows: Iterable[tuple[int, date, Decimal]]) -> dict[int, Series]:
-    table: dict[int, Series] = {}
-    for key, day, rate in sorted(rows, key=lambda r: (r[0], r[1])):
-        days, rates = table.setdefault(key, ([], []))
-        days.append(day)
-        rates.append(rate)
-    return table
+def _spans(rows: list[tuple[object, ...]], value: pl.DataType) -> pl.DataFrame:
+    schema = {"key": I64, "valid_from": DATE, "valid_to": DATE, "value": value}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _at(series: Series | None, day: date) -> Decimal | None:
-    if series is None:
-        return None
-    position = bisect_right(series[0], day)
-    return series[1][position - 1] if position else None
+def in_force(left: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
+    """For each row of ``left`` (``key``, ``day``), the ``value`` of the span of ``spans``
+    (``key``, ``valid_from``, ``valid_to`` inclusive or null, ``value``) in force that day —
+    the latest-starting one when several are — or null; in ``left``'s order."""
+    rows = left.select(pl.col("key").cast(I64), pl.col("day").cast(DATE)).with_row_index("_row")
+    if rows.height == 0 or spans.height == 0:
+        return pl.Series("value", [None] * rows.height, dtype=spans.schema["value"])
+    spans = spans.sort("valid_from")
+    found = (
+        rows.drop_nulls(["key", "day"])
+        .sort("day")
+        .join_asof(
+            spans,
+            left_on="day",
+            right_on="valid_from",
+            by="key",
+            strategy="backward",
+            check_sortedness=False,  # both sorted by day above
+        )
+    )
+    covers = pl.col("valid_to").is_null() | (pl.col("day") <= pl.col("valid_to"))
+    # The latest start before the day may have ended while an earlier span still covers
+    # it (overlapping spans): those few rows are looked up in full.
+    stale = found.filter(pl.col("valid_from").is_not_null() & ~covers).select("_row", "key", "day")
+    exact = (
+        stale.join(spans, on="key")
+        .filter((pl.col("valid_from") <= pl.col("day")) & covers)
+        .sort("valid_from", descending=True)
+        .group_by("_row", maintain_order=True)
+        .first()
+        .select("_row", "value")
+    )
+    direct = found.filter(pl.col("valid_from").is_not_null() & covers).select("_row", "value")
+    picked = pl.concat([direct, exact])
+    return rows.join(picked, on="_row", how="left").sort("_row")["value"]
 
 
-def level_rates(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Decimal]:
-    """The level rate in force for each (employee, day): the employee's own terms, else
-    the terms of the job level of the assignment in force that day (its level, or its
-    post's). Pairs without terms are left out."""
-    wanted = set(pairs)
-    people = {employee for employee, _ in wanted}
-    if not people:
-        return {}
+def level_rate_frame(pairs: pl.DataFrame) -> pl.DataFrame:
+    """The level rate in force for each (``employee_id``, ``day``) of ``pairs``: the
+    employee's own terms, else the terms of the job level of the assignment in force that
+    day (its level, or its post's). As ``LEVEL_RATE_SCHEMA`` rows (``valid_from`` is the
+    day), sorted; pairs without terms are left out."""
+    pairs = pairs.select(pl.col("employee_id").cast(I64), pl.col("day").cast(DATE)).unique()
+    if pairs.height == 0:
+        return pl.DataFrame(schema=RATES_SCHEMA)
+    people = pairs["employee_id"].unique().to_list()
     terms = CommissionTerms.objects.filter(kind=TermsKind.LEVEL_RATE)
-    own = _series(
-        terms.filter(employee_id__in=people).values_list("employee_id", "valid_from", "rate")
+    own = _spans(
+        [
+            (employee, start, None, rate)
+            for employee, start, rate in terms.filter(employee_id__in=people).values_list(
+                "employee_id", "valid_from", "rate"
+            )
+        ],
+        RATE_DTYPE,
     )
-    by_level = _series(
-        terms.filter(level__isnull=False).values_list("level_id", "valid_from", "rate")
+    by_level = _spans(
+        [
+            (level, start, None, rate)
+            for level, start, rate in terms.filter(level__isnull=False).values_list(
+                "level_id", "valid_from", "rate"
+            )
+        ],
+        RATE_DTYPE,
     )
-    assignments: dict[int, list[tuple[date, date | None, int | None]]] = defaultdict(list)
-    if by_level:
-        for employee, start, end, level, post_level in Assignment.objects.filter(
-            employee_id__in=people
-        ).values_list("employee_id", "valid_from", "valid_to", "level_id", "position__level_id"):
-            assignments[employee].append((start, end, level or post_level))
-    found: dict[tuple[int, date], Decimal] = {}
-    for employee, day in wanted:
-        rate = _at(own.get(employee), day)
-        if rate is None:
-            for start, end, level in assignments.get(employee, ()):
-                if start <= day and (end is None or day <= end) and level is not None:
-                    rate = _at(by_level.get(level), day)
-                    break
-        if rate is not None:
-            found[(employee, day)] = rate
-    return found
+    found = pairs.with_columns(
+        in_force(pairs.select(key="employee_id", day="day"), own).alias("own")
+    )
+    if by_level.height:
+        assigned = _spans(
+            [
+                (employee, start, end, level or post_level)
+                for employee, start, end, level, post_level in Assignment.objects.filter(
+                    employee_id__in=people
+                ).values_list(
+                    "employee_id", "valid_from", "valid_to", "level_id", "position__level_id"
+                )
+                if (level or post_level) is not None
+            ],
+            I64,
+        )
+        levels = in_force(found.select(key="employee_id", day="day"), assigned)
+        found = found.with_columns(levels.alias("level_id"))
+        found = found.with_columns(
+            in_force(found.select(key="level_id", day="day"), by_level).alias("by_level")
+        )
+        rate = pl.coalesce("own", "by_level")
+    else:
+        rate = pl.col("own")
+    return (
+        found.select("employee_id", pl.col("day").alias("valid_from"), rate.alias("rate"))
+        .drop_nulls("rate")
+        .sort("employee_id", "valid_from")
+    )
 
 
 def adjustments_on(day: date, people: Iterable[int] | None = None) -> dict[int, Decimal]:
