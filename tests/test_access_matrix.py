@@ -11,6 +11,7 @@ exports, that rows outside the scope never appear (刘洋 of 华南 is outside t
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,36 +25,18 @@ from django.utils import timezone
 from meritline.config.api import api
 from meritline.org.models import Certificate, ImportRun, RoleGrant, TrainingRecord
 from tests.conftest import World
-
-ROLES = ("hr_admin", "hrbp", "sales_manager", "employee", "finance", "auditor")
-ALL = frozenset(ROLES)
-ALL_ROWS = frozenset({"hr_admin", "finance", "auditor"})
-SCOPED = frozenset({"hrbp", "sales_manager", "employee"})
-PEOPLE_MANAGERS = frozenset({"hr_admin", "hrbp"})
-HR_ADMIN = frozenset({"hr_admin"})
-PEOPLE = ("XH00006", "刘洋")  # 刘洋 of 华南: outside every scoped role's reach
-SOUTH = ("华南销售部",)  # the 华南 sales department: outside every scoped role's reach
-
-
-@dataclass(frozen=True)
-class Case:
-    """How to call an endpoint and who may.
-
-    ``url`` builds the path from the world; ``allowed`` roles get 200 (or a redirect after a
-    POST); other roles get 403. ``outside`` marks a URL naming an object outside the scoped
-    roles' reach: those of them that are allowed get 404; roles that are not allowed get 403
-    (or 404, when the object is outside their scope as well). ``lists`` names texts of rows
-    outside the scoped roles' reach that a list or export must never show them.
-    """
-
-    url: Callable[[World], str]
-    allowed: frozenset[str] = ALL
-    outside: frozenset[str] = frozenset()
-    lists: tuple[str, ...] = ()
-    method: str = "GET"
-    body: Callable[[World], dict] | None = None
-    public: bool = False
-    ok: tuple[int, ...] = (200,)
+from tests.matrix_cases import (
+    ALL,
+    ALL_ROWS,
+    HR_ADMIN,
+    MODULES,
+    PEOPLE,
+    PEOPLE_MANAGERS,
+    ROLES,
+    SCOPED,
+    SOUTH,
+    Case,
+)
 
 
 def _import_run(w: World) -> int:
@@ -828,6 +811,11 @@ API_OPERATIONS: dict[str, Case] = {
         ok=(201,),
     ),
 }
+
+for _module in MODULES:
+    _cases = importlib.import_module(f"tests.matrix_cases.{_module}")
+    PAGES.update(getattr(_cases, "PAGES", {}))
+    API_OPERATIONS.update(getattr(_cases, "API_OPERATIONS", {}))
 
 # API URL names are covered through their operations.
 API_URL_NAMES = {f"api:{op}" for op in API_OPERATIONS}

@@ -25,6 +25,8 @@ from meritline.core.tokens import (
 )
 from meritline.incentives.api import router as incentives_router
 from meritline.org.api import router as org_router
+from meritline.performance.api import router as performance_router
+from meritline.performance.okr.api import router as okr_router
 from meritline.sales.api import router as sales_router
 
 
@@ -151,3 +153,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/org/", org_router, tags=["org"])
 api.add_router("/sales/", sales_router, tags=["sales"])
 api.add_router("/incentives/", incentives_router, tags=["incentives"])
+api.add_router("/performance/okr/", okr_router, tags=["okr"])
+api.add_router("/performance/", performance_router, tags=["performance"])

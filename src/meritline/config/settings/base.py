@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "meritline.sales",
     "meritline.incentives",
     "meritline.performance",
+    "meritline.performance.okr",
+    "meritline.analytics",
     "meritline.web",
     "meritline.demo",
 ]

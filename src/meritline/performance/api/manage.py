@@ -1,0 +1,5 @@
+"""Performance API: manage."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Performance API: reviews."""
+
+from ninja import Router
+
+router = Router()

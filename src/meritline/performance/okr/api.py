@@ -1,0 +1,5 @@
+"""OKR API."""
+
+from ninja import Router
+
+router = Router()

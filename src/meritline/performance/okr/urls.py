@@ -1,0 +1,6 @@
+"""OKR pages."""
+
+from django.urls import URLPattern
+
+app_name = "okr"
+urlpatterns: list[URLPattern] = []

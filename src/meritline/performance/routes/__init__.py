@@ -1,0 +1,1 @@
+"""URL patterns of the performance pages, one module per topic."""

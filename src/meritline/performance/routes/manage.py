@@ -1,0 +1,5 @@
+"""Routes of the performance pages: manage."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

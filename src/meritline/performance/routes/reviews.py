@@ -1,0 +1,5 @@
+"""Routes of the performance pages: reviews."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,8 @@
+"""Access-matrix cases: incentives_lifecycle."""
+
+from __future__ import annotations
+
+from tests.matrix_cases import Case
+
+PAGES: dict[str, Case] = {}
+API_OPERATIONS: dict[str, Case] = {}
