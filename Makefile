@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 export UV_LINK_MODE := copy
 
-.PHONY: demo test install install-dev assets uv check pytest test-pg messages clean serve
+.PHONY: demo test install install-dev bench-deps assets uv check pytest test-pg messages clean serve
 
 demo: install
 	$(RUN) --no-dev meritline migrate --noinput
@@ -28,6 +28,10 @@ install: uv assets
 
 install-dev: uv assets
 	$(UV) sync --frozen
+
+# Adds the load-test tools (locust, gunicorn) for bench/dashboard_load.py.
+bench-deps: uv assets
+	$(UV) sync --frozen --group bench
 
 check: install-dev
 	$(RUN) ruff check .
