@@ -3,7 +3,9 @@ statement on a phone, reads why she earns what she earns, and downloads the PDF.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +69,71 @@ def test_the_estimator_answers_on_a_phone(phone, iw):  # noqa: F811
     assert "¥1,200,000.00" in answer
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "incentives-estimator-phone")
+
+
+LIFECYCLE_SHOTS = Path(tempfile.gettempdir()) / "shots" / "incentive-lifecycle"
+
+
+def lifecycle_shot(pg, name: str) -> None:
+    shot(pg, name)
+    LIFECYCLE_SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(LIFECYCLE_SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_the_run_page_follows_a_background_calculation_on_a_phone(phone, iw):  # noqa: F811
+    from unittest import mock
+
+    from meritline.incentives.services.jobs import run_calculation_execute, run_calculation_queue
+
+    sign(iw.sw, date(2026, 10, 8), 1_200_000, number="D-1024")
+    with mock.patch("meritline.incentives.tasks.calculate_run.delay"):  # no worker yet
+        job = run_calculation_queue(actor=iw.w.finance, plan_version=iw.version, period="2026-10")
+    login(phone, "zhouting")
+    phone.goto(phone.base_url + f"/incentives/runs/{job.run_id}/")
+    assert phone.locator(".ml-run-job .progress").is_visible()
+    assert "等待" in phone.locator(".ml-run-job .ml-progress-phase").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    lifecycle_shot(phone, "incentives-run-queued-phone")
+    run_calculation_execute(job.pk)  # the worker; the page polls and reloads itself
+    phone.wait_for_selector(".ml-run-job", state="detached", timeout=15_000)
+    assert "完成" in phone.locator(".ml-job-status").inner_text()
+    assert "¥24,000.00" in phone.content()
+    lifecycle_shot(phone, "incentives-run-done-phone")
+
+
+def test_a_reviewer_sends_a_version_back_with_a_reason(page, iw):  # noqa: F811
+    from meritline.incentives.services.plans import plan_version_create, plan_version_submit
+    from tests.incentives.conftest import plan_text
+
+    version = plan_version_submit(
+        actor=iw.w.hr_admin,
+        version=plan_version_create(
+            actor=iw.w.hr_admin,
+            plan=iw.plan,
+            document=plan_text("pay2_tiered_commission"),
+            valid_from=date(2026, 7, 1),
+            note="第二档改为 2.5%",
+        ),
+    )
+    login(page, "zhouting")
+    page.goto(page.base_url + f"/incentives/versions/{version.pk}/")
+    form = page.locator("form.ml-version-reject")
+    form.locator("button[type=submit]").click()  # no reason: refused under the field
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#id_reason_error").is_visible()
+    lifecycle_shot(page, "incentives-version-reject-refused")
+    page.fill("form.ml-version-reject textarea[name=reason]", "第二档费率需财务总监确认")
+    page.locator("form.ml-version-reject button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "第二档费率需财务总监确认" in page.locator(".ml-version-rejected").inner_text()
+    version.refresh_from_db()
+    assert version.status == "draft"
+    lifecycle_shot(page, "incentives-version-sent-back")
+    page.goto(page.base_url + f"/incentives/versions/{iw.version.pk}/")
+    lifecycle_shot(page, "incentives-version-retire-form")
+    page.fill("form.ml-version-retire input[name=retire_from]", "2026-06-01")
+    page.fill("form.ml-version-retire input[name=reason]", "改用新方案")
+    page.locator("form.ml-version-retire button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "2026-05-31" in page.locator(".ml-version-retired").inner_text()
+    lifecycle_shot(page, "incentives-version-retired")

@@ -109,6 +109,7 @@ def counts() -> dict[str, int]:
     from meritline.incentives import models as m
 
     tables = [
+        m.CalculationJob,
         m.Plan,
         m.PlanVersion,
         m.CommissionTerms,

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from meritline.incentives.models import CommissionTerms, Run, RunStatus
+from meritline.incentives.models import CommissionTerms, JobStatus, Run, RunStatus
 from meritline.incentives.services.runs import run_approve, run_calculate, run_close
 from tests.incentives.conftest import counts, sign
 
@@ -34,16 +34,23 @@ def october(iw):
     return iw
 
 
+@pytest.fixture
+def worker(django_capture_on_commit_callbacks):
+    """Runs what a request queued once it commits (the eager Celery of the default)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def calculate(client, iw, **changes):
     body = {"plan_version": iw.version.pk, "period": "2026-10", "scope": "all", **changes}
     return client.post(reverse("incentives:run_new"), body)
 
 
-def test_finance_calculates_a_period_and_sees_the_run(october, as_user):
+def test_finance_calculates_a_period_and_sees_the_run(october, as_user, worker):
     iw = october
     client = as_user(iw.w.finance)
     assert client.get(reverse("incentives:run_new")).status_code == 200
-    response = calculate(client, iw)
+    with worker():
+        response = calculate(client, iw)
     run = Run.objects.get()
     assert response["Location"] == reverse("incentives:run_detail", args=[run.pk])
     page = client.get(response["Location"]).content.decode()
@@ -72,13 +79,26 @@ def test_bad_calculation_inputs_are_400_under_the_field(october, as_user, change
     assert counts() == before
 
 
-def test_missing_terms_refuse_the_run_naming_the_people(october, as_user):
+def test_missing_terms_fail_the_calculation_naming_the_people(october, as_user, worker):
     sign(october.sw, date(2026, 10, 10), 100_000, owner="XH00006")
     before = counts()
-    response = calculate(as_user(october.w.finance), october)
-    assert response.status_code == 400
-    assert "刘洋" in " ".join(response.context["form"].non_field_errors())
-    assert counts() == before
+    client = as_user(october.w.finance)
+    with worker():
+        response = calculate(client, october)
+    run = Run.objects.get()
+    assert response["Location"] == reverse("incentives:run_detail", args=[run.pk])
+    job = run.jobs.get()
+    assert job.status == JobStatus.FAILED and "刘洋" in job.failure
+    page = client.get(response["Location"]).content.decode()
+    assert "刘洋" in page and "ml-job-failed" in page
+    assert run.calculated_at is None and not run.lines.exists()
+    after = counts()
+    # the run and the audit of its failure are kept; no line, statement nor state
+    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {
+        "Run": 1,
+        "CalculationJob": 1,
+        "AuditLog": 2,
+    }
 
 
 def test_statements_sort_page_and_export(october, as_user):
@@ -96,7 +116,7 @@ def test_statements_sort_page_and_export(october, as_user):
     assert xlsx.content[:2] == b"PK"
 
 
-def test_recalculate_approve_close_follow_the_status(october, as_user):
+def test_recalculate_approve_close_follow_the_status(october, as_user, worker):
     iw = october
     run = run_calculate(actor=iw.w.finance, plan_version=iw.version, period="2026-10")
     client = as_user(iw.w.finance)
@@ -105,7 +125,8 @@ def test_recalculate_approve_close_follow_the_status(october, as_user):
     close_url = reverse("incentives:run_close", args=[run.pk])
     assert reverse("incentives:run_approve", args=[run.pk]) in page and close_url not in page
     sign(iw.sw, date(2026, 10, 20), 600_000)
-    assert client.post(reverse("incentives:run_recalculate", args=[run.pk])).status_code == 302
+    with worker():
+        assert client.post(reverse("incentives:run_recalculate", args=[run.pk])).status_code == 302
     run.refresh_from_db()
     assert run.payable_fen == 3_600_000
     before = counts()

@@ -196,3 +196,23 @@ def test_scoring_is_for_hr_admins(chenjing_sales):
     with pytest.raises(PermissionDeniedError):
         cycle_score(actor=chenjing_sales.w.manager, cycle=cycle)
     assert not Appraisal.objects.exclude(grade="").exists()
+
+
+def test_rating_kpis_take_the_aggregated_multi_rater_rating(world):
+    """PRF-5 into PRF-4: with two peers only (below the anonymity threshold) the
+    supervisor's 60 → 50/60 and self's 10 → 10/60 of the rating."""
+    from tests.performance.test_reviews_cast import ReviewWorld, open_cycle
+
+    rw = ReviewWorld(world, open_cycle(world))
+    w = world
+    rw.rate(rw.ask(w.chenjing, w.zhangwei, "supervisor"), 4, "3.5")
+    rw.rate(rw.ask(w.chenjing, w.chenjing, "self"), 5, 5)
+    rw.rate(rw.ask(w.chenjing, w.sunlei), 1, 1)
+    rw.rate(rw.ask(w.chenjing, w.zhouting), 1, 1)
+    cycle_score(actor=w.hr_admin, cycle=rw.cycle)
+    mine = Appraisal.objects.get(cycle=rw.cycle, employee=w.chenjing)
+    assert (mine.kpis["teamwork"]["num"], mine.kpis["teamwork"]["den"]) == (417, 100)
+    assert mine.kpis["teamwork"]["score"] == "104.25"  # 4.17 ÷ 4
+    assert mine.kpis["service"]["num"] == 375  # (50 × 3.5 + 10 × 5) ÷ 60
+    his = Appraisal.objects.get(cycle=rw.cycle, employee=w.sunlei)
+    assert his.kpis["teamwork"]["status"] == "missing_value"

@@ -238,3 +238,53 @@ def test_frames_since_a_date_give_the_same_platform_figures(sw):
     recent = compute(metrics, frames_for(user=actor, names=names, since=date(2025, 9, 1)), windows)
     assert everything.to_dicts() == recent.to_dicts()
     assert everything.row(0, named=True)["sales_amount"] == 400_000
+
+
+PERSON_METRICS = [
+    "sales_amount",
+    "deal_count",
+    "collection_amount",
+    "collection_rate",
+    "new_customers",
+    "enterprise_clients",
+    "repurchase_rate",
+    "conversion_rate",
+    "average_follow_up_days",
+]
+
+
+@pytest.mark.parametrize("since", [None, date(2025, 3, 10)])
+def test_one_persons_frames_give_the_figures_of_the_whole_scope(book, since):
+    """The rep dashboard reads one person's records only; the metrics grouped by that
+    person are those over everything the viewer sees."""
+    sw, *_ = book
+    windows = [(date(2025, 3, 1), date(2025, 4, 30))]
+    for person in (sw.w.chenjing, sw.w.liuyang):
+        whole = compute(
+            PERSON_METRICS,
+            frames.frames_for(user=sw.w.auditor, since=since),
+            windows,
+            groups=[person.pk],
+            segment=frames.segment(),
+        )
+        own = compute(
+            PERSON_METRICS,
+            frames.person_frames(user=sw.w.auditor, employee_id=person.pk, since=since),
+            windows,
+            groups=[person.pk],
+            segment=frames.segment(),
+        )
+        assert own.to_dicts() == whole.to_dicts()
+    # shares are split with every credited row of the deal, as in the scoped frames
+    split = frames.person_frames(user=sw.w.auditor, employee_id=sw.w.chenjing.pk).deals
+    assert split is not None and split["amount_fen"].sum() == 100_001
+
+
+def test_one_persons_frames_are_empty_for_a_viewer_who_may_not_see_them(book):
+    sw, *_ = book
+    liuyang = sw.w.hrbp.__class__.objects.get(username="liuyang")
+    hidden = frames.person_frames(user=liuyang, employee_id=sw.w.chenjing.pk)
+    assert all(frame.height == 0 for frame in hidden.__dict__.values())
+    mine = frames.person_frames(user=sw.w.employee, employee_id=sw.w.chenjing.pk)
+    assert mine.deals is not None and mine.deals.height == 2
+    assert mine.leads is not None and mine.leads.height == 1

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
+from meritline.analytics.api import router as analytics_router
 from meritline.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from meritline.core.tokens import (
     CsrfFailedError,
@@ -155,3 +156,4 @@ api.add_router("/sales/", sales_router, tags=["sales"])
 api.add_router("/incentives/", incentives_router, tags=["incentives"])
 api.add_router("/performance/okr/", okr_router, tags=["okr"])
 api.add_router("/performance/", performance_router, tags=["performance"])
+api.add_router("/analytics/", analytics_router, tags=["analytics"])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("performance/okr/", include("meritline.performance.okr.urls")),
     path("performance/", include("meritline.performance.urls")),
     path("analytics/", include("meritline.analytics.urls")),
+    path("inbox/", include("meritline.notify.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("meritline.web.urls")),

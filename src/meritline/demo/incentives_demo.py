@@ -17,6 +17,7 @@ from meritline.core.models import User
 from meritline.core.periods import Period, PeriodKind
 from meritline.demo import catalogue as c
 from meritline.incentives.models import (
+    CalculationJob,
     CarriedState,
     CommissionTerms,
     LineDispute,
@@ -54,6 +55,7 @@ _WIPE_ORDER = (
     ResultLine,
     StatementTotal,
     CarriedState,
+    CalculationJob,
     Run,
     CommissionTerms,
     PlanVersion,

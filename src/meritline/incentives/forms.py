@@ -110,7 +110,7 @@ class CalculateForm(forms.Form):
 
 def approved_versions() -> QuerySet[PlanVersion]:
     return (
-        PlanVersion.objects.filter(status=VersionStatus.APPROVED)
+        PlanVersion.objects.filter(status__in=(VersionStatus.APPROVED, VersionStatus.RETIRED))
         .select_related("plan")
         .order_by("plan__code", "-number")
     )
@@ -212,3 +212,21 @@ class PeriodFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {"q": data.get("q") or "", "period": data.get("period") or ""}
+
+
+class RejectVersionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does it go back?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The author reads this and writes a new version."),
+    )
+
+
+class RetireVersionForm(forms.Form):
+    retire_from = forms.DateField(
+        label=_("No longer in force from"),
+        widget=DateInput(),
+        help_text=_("The version stays in force until the day before."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=4000)

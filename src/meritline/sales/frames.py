@@ -29,11 +29,14 @@ from meritline.metrics.frames import (
     Segment,
     validate_frame,
 )
+from meritline.org.models import Employee
+from meritline.org.selectors import visible_employee_q
 from meritline.sales.models import (
     Collection,
     Customer,
     CustomerKind,
     Deal,
+    DealSplit,
     DealStatus,
     Lead,
     Refund,
@@ -280,6 +283,57 @@ def frames_for(
     return Frames(**{name: loaders[name](user=user, since=since) for name in names})
 
 
+# One person's records, for pages about one person (the rep dashboard, a report)
+
+
+def _person_deals(employee_id: int, since: date | None) -> QuerySet[Deal]:
+    deals = Deal.objects.filter(
+        pk__in=DealSplit.objects.filter(employee_id=employee_id).values("deal_id")
+    )
+    if since is None:
+        return deals
+    mine = DealSplit.objects.filter(employee_id=employee_id).values("deal_id")
+    return deals.filter(
+        Q(signed_on__gte=since)
+        | Q(pk__in=Collection.objects.filter(deal__in=mine, received_on__gte=since).values("deal_id"))
+        | Q(pk__in=Refund.objects.filter(deal__in=mine, refunded_on__gte=since).values("deal_id"))
+    )
+
+
+def person_frames(
+    *, user: Any, employee_id: int, names: Iterable[str] = tuple(SCHEMAS), since: date | None = None
+) -> Frames:
+    """The named frames holding what the metrics engine needs for ``employee_id`` alone:
+    the deals credited to them (with every credited row of those deals, so shares split
+    as in ``frames_for``), their collections and refunds, the leads they own or brought,
+    and the customers of those deals. Metrics grouped by that person over these frames
+    equal the same metrics over ``frames_for`` — without reading everyone else's records
+    (a manager's or HR's scope). Empty frames when ``user`` may not see the person.
+    ``since`` as in ``frames_for``."""
+    names = tuple(names)
+    visible = Employee.objects.filter(visible_employee_q(scope_for(user)), pk=employee_id)
+    if not visible.exists():
+        return Frames(**{name: pl.DataFrame(schema=SCHEMAS[name]) for name in names})
+    deals = _person_deals(employee_id, since)
+    leads = Lead.objects.filter(Q(owner_id=employee_id) | Q(source_employee_id=employee_id))
+    if since is not None:
+        leads = leads.filter(entered_at__date__gte=since)
+    loaders = {
+        "deals": lambda: _deals(deals),
+        "collections": lambda: _lines(
+            Collection.objects.filter(deal__in=deals.values("pk")), "collections", "received_on"
+        ),
+        "refunds": lambda: _lines(
+            Refund.objects.filter(deal__in=deals.values("pk")), "refunds", "refunded_on"
+        ),
+        "leads": lambda: _leads(leads),
+        "customers": lambda: _customers(
+            Customer.objects.filter(pk__in=deals.values("customer_id"))
+        ),
+    }
+    return Frames(**{name: loaders[name]() for name in names})
+
+
 # Unscoped: for system jobs only (incentive runs, scheduled analytics), never for a page.
 
 
@@ -337,6 +391,7 @@ __all__ = [
     "frames_unscoped",
     "leads_frame",
     "leads_frame_unscoped",
+    "person_frames",
     "refunds_frame",
     "refunds_frame_unscoped",
     "segment",

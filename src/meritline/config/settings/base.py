@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "meritline.core",
+    "meritline.notify",
     "meritline.org",
     "meritline.sales",
     "meritline.incentives",

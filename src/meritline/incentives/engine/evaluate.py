@@ -187,7 +187,8 @@ def _finish(
     in_order: bool = False,
 ) -> pl.DataFrame:
     """A component's lines as ``schema``, in canonical order (sorted unless ``in_order``)."""
-    lazy = frame.lazy().with_columns(pl.lit(component_id).alias("component_id"))
+    component = pl.lit(component_id, dtype=schema["component_id"])  # one byte a line
+    lazy = frame.lazy().with_columns(component.alias("component_id"))
     present = lazy.collect_schema().names()
     lines = lazy.select(conform_exprs(present, schema)).collect()
     return lines if in_order else sort_lines(lines)

@@ -32,7 +32,8 @@ class VersionStatus(models.TextChoices):
 class PlanVersion(models.Model):
     """One version of a plan: the document exactly as written (YAML or JSON), valid from
     ``valid_from`` to ``valid_to`` (inclusive; open if null) once approved. Approving a
-    newer version closes this one's validity; nothing else ever changes it."""
+    newer version, or retiring this one, closes its validity; nothing else changes it.
+    A retired version stays in force over the days it covered."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -60,6 +61,27 @@ class PlanVersion(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The last review that sent it back to draft, and its reason.
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent back by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("why it was sent back"), blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retired by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retirement_reason = models.TextField(_("why it was retired"), blank=True)
 
     class Meta:
         ordering = ["plan_id", "-number"]

@@ -70,9 +70,16 @@ class ResultLine(models.Model):
     """One line of a run: the engine's (``LINE_SCHEMA``) or an adjustment added by the
     services (``line_kind = adjustment``, with ``adjustment_reason``)."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="lines")
+    # Indexes: only what the queries need (a run may save millions of lines, and every
+    # index slows the COPY). (run, payee) serves a run's lines and a statement's; a
+    # payee's lines are always read within a run.
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="lines", db_index=False)
     payee = models.ForeignKey(
-        Employee, on_delete=models.PROTECT, related_name="incentive_lines", db_constraint=False
+        Employee,
+        on_delete=models.PROTECT,
+        related_name="incentive_lines",
+        db_constraint=False,
+        db_index=False,
     )
     component_id = models.CharField(_("component"), max_length=64)
     line_kind = models.CharField(_("kind"), max_length=16)
@@ -98,7 +105,12 @@ class ResultLine(models.Model):
     # For an adjustment: the period it corrects (late change) or the disputed line.
     adjusts_period = models.CharField(max_length=16, blank=True)
     dispute = models.ForeignKey(
-        "LineDispute", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "LineDispute",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -107,7 +119,14 @@ class ResultLine(models.Model):
         verbose_name_plural = _("result lines")
         indexes = [
             models.Index(fields=["run", "payee"], name="incentives_line_run_payee"),
+            # late changes: what was paid on the changed deals
             models.Index(fields=["source_id"], name="incentives_line_source"),
+            # the few adjustment lines of a dispute (SET_NULL when one goes)
+            models.Index(
+                fields=["dispute"],
+                condition=Q(dispute__isnull=False),
+                name="incentives_line_dispute",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,25 +166,27 @@ class StatementTotal(models.Model):
 
 
 class CarriedState(models.Model):
-    """What a payee's next period starts from under a plan (``engine.carry_forward``):
-    ``state = {"deal_state": [...], "award_state": [...], "balance_fen": n}``."""
+    """What a payee's next period starts from under a plan and a run scope
+    (``engine.carry_forward``): ``state = {"deal_state": [...], "award_state": [...],
+    "balance_fen": n}``. Runs of other scopes of the same plan keep their own."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="carried")
+    scope = models.CharField(_("scope"), max_length=32, default="all")
     period = models.CharField(max_length=16)
     payee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="carried")
     state = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["plan_id", "period", "payee_id"]
+        ordering = ["plan_id", "scope", "period", "payee_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "period", "payee"], name="incentives_carried_unique"
+                fields=["plan", "scope", "period", "payee"], name="incentives_carried_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan_id} {self.period} {self.payee_id}"
+        return f"{self.plan_id} {self.scope} {self.period} {self.payee_id}"
 
 
 class DisputeStatus(models.TextChoices):

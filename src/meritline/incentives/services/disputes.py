@@ -22,6 +22,7 @@ from meritline.incentives.models import (
     RunStatus,
     StatementTotal,
 )
+from meritline.incentives.services.carry import carry_adjustment
 from meritline.incentives.services.common import now, require, require_manager
 from meritline.incentives.services.late import dispute_line
 from meritline.incentives.services.persist import adjustment_row, totals
@@ -88,13 +89,15 @@ def _next_open_run(dispute: LineDispute) -> Run | None:
 
 
 def _apply(dispute: LineDispute, run: Run) -> None:
-    """Add the adjustment line to an open run and update the payee's statement."""
+    """Add the adjustment line to an open run and update the payee's statement and the
+    state the run carries to the next period."""
     adj = dispute_line(dispute)
     adjustment_row(run, adj).save()
     row, _created = StatementTotal.objects.get_or_create(run=run, payee_id=adj.payee_id)
     row.adjustment_fen += adj.amount_fen
     totals(row.net_fen + adj.amount_fen, row)
     row.save()
+    carry_adjustment(run, adj, row.carried_out_fen)
     run.line_count += 1
     run.payable_fen = sum(run.statements.values_list("payable_fen", flat=True))
     run.save(update_fields=["line_count", "payable_fen"])

@@ -19,11 +19,11 @@ from meritline.incentives.engine import Adjustment, Deal, Plan, build_inputs
 from meritline.incentives.engine.components.rate import bracket_of
 from meritline.incentives.engine.schema import Bracket, RateComponent, Role
 from meritline.incentives.errors import ErrorCode
-from meritline.incentives.models import PlanVersion, VersionStatus
+from meritline.incentives.models import PlanVersion
 from meritline.incentives.services.common import require, today
 from meritline.incentives.services.fetch import fetch_deals, level_rate_rows
 from meritline.incentives.services.measures import FrameSource, measure
-from meritline.incentives.services.plans import plan_of
+from meritline.incentives.services.plans import IN_FORCE, plan_of
 from meritline.incentives.services.runs import evaluate_or_refuse
 from meritline.incentives.services.terms_lookup import adjustments_on
 from meritline.org.models import Employee
@@ -99,7 +99,7 @@ def _check(actor: Any, employee: Employee, amount_fen: int) -> None:
 
 
 def _versions(day: date) -> list[PlanVersion]:
-    rows = PlanVersion.objects.filter(status=VersionStatus.APPROVED, valid_from__lte=day)
+    rows = PlanVersion.objects.filter(status__in=IN_FORCE, valid_from__lte=day)
     return [
         v
         for v in rows.select_related("plan").order_by("plan__code")
@@ -124,8 +124,7 @@ def estimate(
     _check(actor, employee, amount_fen)
     day = on or today()
     period = Period.containing(day, PeriodKind.MONTH)
-    own, _labels = fetch_deals(period, {employee.pk})
-    own = [d for d in own if period.start <= d.signed_on <= period.end]
+    own, _labels = fetch_deals(period, {employee.pk}, signed_only=True)
     segment = sales_frames.segment()
     deal = Deal(
         deal_id=HYPOTHETICAL,

@@ -149,9 +149,12 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) 
 # Deals
 
 
-def _selection(period: Period, scope_ids: set[int] | None) -> tuple[str, list[Any]]:
+def _selection(
+    period: Period, scope_ids: set[int] | None, signed_only: bool = False
+) -> tuple[str, list[Any]]:
     """``WHERE`` of the deals of a run (alias ``d``): active, signed in the period or
-    older with a collection or refund in it; with a scope, credited to someone in it."""
+    older with a collection or refund in it (``signed_only``: signed in the period, no
+    older ones); with a scope, credited to someone in it."""
     start, end = period.start.isoformat(), period.end.isoformat()
     signed, deal_id = _col(DealRow, "signed_on"), _col(Collection, "deal")
     paid = (
@@ -167,6 +170,9 @@ def _selection(period: Period, scope_ids: set[int] | None) -> tuple[str, list[An
         f"(d.{signed} < %s AND (d.id IN ({paid}) OR d.id IN ({refunded}))))"
     )
     params: list[Any] = [DealStatus.ACTIVE, start, end, start, start, end, start, end]
+    if signed_only:
+        where = f"d.{_col(DealRow, 'status')} = %s AND d.{signed} BETWEEN %s AND %s"
+        params = [DealStatus.ACTIVE, start, end]
     if scope_ids is not None:
         owner, owner_params = _among(f"d.{_col(DealRow, 'owner')}", scope_ids)
         split, split_params = _among(_col(DealSplit, "employee"), scope_ids)
@@ -266,10 +272,13 @@ def _team_leads(deals: pl.DataFrame) -> pl.Series:
     return in_force(deals.select(key="owner_id", day="signed_on"), spans)
 
 
-def deal_frames(period: Period, scope_ids: set[int] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def deal_frames(
+    period: Period, scope_ids: set[int] | None, signed_only: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The run's deals (``DEAL_SCHEMA``) and their credit rows (``CREDIT_SCHEMA``: the
-    splits, largest share first; deals without splits get none, i.e. the owner alone)."""
-    where, params = _selection(period, scope_ids)
+    splits, largest share first; deals without splits get none, i.e. the owner alone).
+    ``signed_only``: only the deals signed in the period (see ``_selection``)."""
+    where, params = _selection(period, scope_ids, signed_only)
     deals = _deal_rows(where, params)
     credits = _split_rows(where, params)
     collected = _sums(Collection, "received_on", where, params, period.end)
@@ -297,10 +306,12 @@ def deal_frames(period: Period, scope_ids: set[int] | None) -> tuple[pl.DataFram
     return deals.select(list(SCHEMAS["deals"])), credits
 
 
-def fetch_deals(period: Period, scope_ids: set[int] | None) -> tuple[list[Deal], dict[int, str]]:
+def fetch_deals(
+    period: Period, scope_ids: set[int] | None, signed_only: bool = False
+) -> tuple[list[Deal], dict[int, str]]:
     """The period's deals as engine dataclasses (for small callers: the estimator), and
     their labels by id."""
-    deals, credits = deal_frames(period, scope_ids)
+    deals, credits = deal_frames(period, scope_ids, signed_only)
     splits: dict[int, list[Split]] = defaultdict(list)
     for deal_id, employee, share, _index in credits.iter_rows():
         splits[deal_id].append(Split(employee, share))
@@ -397,10 +408,11 @@ def _frame(rows: Sequence[Any], name: str) -> pl.DataFrame:
 
 
 def carried_rows(
-    plan: PlanRow, period: Period, scope_ids: set[int] | None
+    plan: PlanRow, period: Period, scope_ids: set[int] | None, scope: str = ALL
 ) -> tuple[list[DealState], list[AwardState], list[Balance]]:
-    """The latest state carried forward before ``period`` under ``plan``, per payee."""
-    rows = CarriedState.objects.filter(plan=plan, period__lt=str(period))
+    """The latest state carried forward before ``period`` under ``plan`` by runs of the
+    same ``scope``, per payee."""
+    rows = CarriedState.objects.filter(plan=plan, scope=scope, period__lt=str(period))
     if scope_ids is not None:
         rows = rows.filter(payee_id__in=scope_ids)
     latest: dict[int, tuple[str, dict[str, Any]]] = {}
@@ -427,8 +439,10 @@ def fetch(
     scope_ids: set[int] | None,
     *,
     source: FrameSource | None = None,
+    scope: str = ALL,
 ) -> Fetched:
-    """The engine's inputs for ``plan`` over ``period``."""
+    """The engine's inputs for ``plan`` over ``period``, for the run ``scope`` whose
+    people are ``scope_ids`` (None: everyone)."""
     deals, credits = deal_frames(period, scope_ids)
     wants_leads = any(
         isinstance(c, PointsComponent) and c.records == "leads" for c in plan.components
@@ -437,7 +451,7 @@ def fetch(
     adjusting = any(isinstance(c, RateComponent) and c.payee_adjustment for c in plan.components)
     adjustments = adjustments_on(period.start, scope_ids) if adjusting else {}
     metrics, counts = measure(plan, period, source or FrameSource(), payees=scope_ids)
-    deal_state, award_state, balances = carried_rows(plan_row, period, scope_ids)
+    deal_state, award_state, balances = carried_rows(plan_row, period, scope_ids, scope)
     inputs = make_inputs(
         period,
         deals=deals,

@@ -27,9 +27,9 @@ from meritline.incentives.models import (
     Run,
     RunStatus,
 )
+from meritline.incentives.services.adjustments import DELTAS, AdjustmentLine
 from meritline.incentives.services.fetch import fetch, scope_people
 from meritline.incentives.services.measures import FrameSource
-from meritline.incentives.services.persist import DELTAS, AdjustmentLine
 from meritline.incentives.services.plans import plan_of
 from meritline.incentives.text import DISPUTE, LATE_CHANGE
 from meritline.sales.models import Deal as DealRow
@@ -101,7 +101,9 @@ def _for_closed(run: Run, old: Run, source: FrameSource) -> list[AdjustmentLine]
         return []
     plan = plan_of(old.plan_version)
     scope_ids = scope_people(old.scope, old_period)
-    fetched = fetch(plan, old.plan_version.plan, old_period, scope_ids, source=source)
+    fetched = fetch(
+        plan, old.plan_version.plan, old_period, scope_ids, source=source, scope=old.scope
+    )
     result = evaluate(plan, fetched.inputs)
     now_lines = result.lines.filter(result.lines["source_id"].is_in(sorted(changed)))
     if scope_ids is not None:

@@ -14,51 +14,30 @@ values explain copies from the line (deal, amounts, rate, share…) share one, s
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
 from django.db import connection
 
 from meritline.incentives.engine import Result
-from meritline.incentives.engine.schema import AwardComponent, RateComponent
+from meritline.incentives.engine.schema import RateComponent
 from meritline.incentives.models import (
     ADJUSTMENT_KIND,
-    CarriedState,
     LineDispute,
     ResultLine,
     Run,
     StatementTotal,
 )
+from meritline.incentives.services.adjustments import AdjustmentLine
+from meritline.incentives.services.carry import carry
 from meritline.incentives.services.explanations import Explainer
+from meritline.incentives.services.frames_write import write_frame
 from meritline.sales.services.bulkdb import insert_rows
 
 BATCH = 2000
 WRITE_CHUNK = 200_000
-DELTAS = ("earned_delta_fen", "released_delta_fen", "clawed_delta_fen")
 _EARNED = ("earned", "true_up", "points", "points_bonus", "award")
-
-
-@dataclass
-class AdjustmentLine:
-    """A line the services add to a run: a late change or a decided dispute."""
-
-    payee_id: int
-    component_id: str
-    amount_fen: int
-    reason: str
-    code: str
-    params: dict[str, Any]
-    source: str = "deal"
-    source_id: int | None = None
-    source_label: str = ""
-    target_id: str = ""
-    adjusts_period: str = ""
-    dispute_id: int | None = None
-    deltas: dict[str, int] = field(default_factory=dict)
 
 
 def adjustment_row(run: Run, adj: AdjustmentLine) -> ResultLine:
@@ -85,34 +64,6 @@ def totals(net_fen: int, row: StatementTotal) -> None:
     row.net_fen = net_fen
     row.payable_fen = max(net_fen, 0)
     row.carried_out_fen = min(net_fen, 0)
-
-
-# Writing frames
-
-
-def write_frame(model: type[Any], frame: pl.DataFrame, json_columns: tuple[str, ...]) -> None:
-    """Insert the rows of ``frame`` (columns named by attname, JSON columns as JSON
-    text): ``COPY … FROM STDIN`` in CSV on PostgreSQL, ``insert_rows`` elsewhere."""
-    if frame.height == 0:
-        return
-    if connection.vendor != "postgresql":
-        at = [frame.columns.index(c) for c in json_columns]
-        rows = []
-        for row in frame.iter_rows():
-            values = list(row)
-            for i in at:
-                values[i] = json.loads(values[i])
-            rows.append(values)
-        insert_rows(model, frame.columns, rows)
-        return
-    quote = connection.ops.quote_name
-    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
-    names = ", ".join(quote(by_attname[c]) for c in frame.columns)
-    # Strings are quoted (an empty one stays empty), NULLs are not (they stay NULL).
-    data = frame.write_csv(include_header=False, quote_style="non_numeric")
-    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write(data)
 
 
 def _line_columns(
@@ -215,7 +166,7 @@ def persist(
         totals(row.net_fen + row.adjustment_fen, row)
         rows.append(row)
     StatementTotal.objects.bulk_create(rows, batch_size=BATCH)
-    _carry(run, result, payees, adjustments, {r.payee_id: r.carried_out_fen for r in rows})
+    carry(run, result, payees, adjustments, {r.payee_id: r.carried_out_fen for r in rows})
     return line_count, sum(r.payable_fen for r in rows)
 
 
@@ -277,117 +228,3 @@ def statement_rows(result: Result, payees: set[int] | None) -> dict[int, Stateme
             net_fen=sum(components.get(payee, {}).values()) + carried_in,
         )
     return out
-
-
-_STATE_KEY = ["component_id", "deal_id", "employee_id"]
-_STATE_SUMS = ["earned_fen", "released_fen", "clawed_back_fen"]
-
-
-def _deal_state(result: Result, adjustments: list[AdjustmentLine]) -> pl.DataFrame:
-    """``carry_forward``'s deal state (what was carried in plus this period's earned,
-    released and clawed-back deal lines, by target component, deal and payee, in key
-    order) with the adjustments' deltas folded in (new keys last, in their order)."""
-    kind = pl.col("line_kind").cast(pl.String)
-    amount = pl.col("amount_fen")
-    columns = ["payee_id", "component_id", "line_kind", "source", "source_id", "target_id"]
-    lines = result.frame([*columns, "amount_fen"]).filter(
-        (pl.col("source").cast(pl.String) == "deal")
-        & kind.is_in(("earned", "true_up", "released", "clawback"))
-    )
-    made = lines.select(
-        pl.coalesce(
-            pl.col("target_id").cast(pl.String), pl.col("component_id").cast(pl.String)
-        ).alias("component_id"),
-        pl.col("source_id").alias("deal_id"),
-        pl.col("payee_id").alias("employee_id"),
-        pl.when(kind.is_in(("earned", "true_up"))).then(amount).otherwise(0).alias("earned_fen"),
-        pl.when(kind == "released").then(amount).otherwise(0).alias("released_fen"),
-        pl.when(kind == "clawback").then(-amount).otherwise(0).alias("clawed_back_fen"),
-    )
-    carried_in = result.inputs.deal_state.select(_STATE_KEY + _STATE_SUMS)
-    delta_rows = [
-        (adj.target_id or adj.component_id, adj.source_id, adj.payee_id,
-         *(adj.deltas.get(name, 0) for name in DELTAS), index + 1)
-        for index, adj in enumerate(adjustments)
-        if adj.source_id is not None and adj.deltas
-    ]  # fmt: skip
-    schema = {**dict.fromkeys(_STATE_KEY[1:] + _STATE_SUMS, pl.Int64), "_late": pl.Int64}
-    deltas = pl.DataFrame(delta_rows, schema={"component_id": pl.String, **schema}, orient="row")
-    both = pl.concat(
-        [
-            pl.concat([carried_in, made]).with_columns(pl.lit(0, dtype=pl.Int64).alias("_late")),
-            deltas,
-        ]
-    )
-    return (
-        both.group_by(_STATE_KEY)
-        .agg(*(pl.col(c).sum() for c in _STATE_SUMS), pl.col("_late").min())
-        .sort(["_late", *_STATE_KEY])
-    )
-
-
-def _award_state(result: Result) -> dict[int, list[list[Any]]]:
-    blocks: dict[tuple[str, int], int] = defaultdict(int)
-    for component, employee, count in result.inputs.award_state.iter_rows():
-        blocks[(component, employee)] += count
-    order = [c.id for c in result.plan.components]
-    for comp in result.plan.components:
-        if isinstance(comp, AwardComponent):
-            part = result.parts[order.index(comp.id)]
-            for payee, amount in part.select("payee_id", "amount_fen").iter_rows():
-                blocks[(comp.id, payee)] += amount // comp.amount
-    out: dict[int, list[list[Any]]] = defaultdict(list)
-    for (component, employee), count in sorted(blocks.items()):
-        if count:
-            out[employee].append([component, employee, count])
-    return out
-
-
-def _carry(
-    run: Run,
-    result: Result,
-    payees: set[int] | None,
-    adjustments: list[AdjustmentLine],
-    balances: dict[int, int],
-) -> None:
-    """One ``CarriedState`` per payee: deal state, awarded blocks and negative balance,
-    as JSON text built by polars (a payee's deal state may hold thousands of rows)."""
-    deal_state = _deal_state(result, adjustments)
-    if payees is not None:
-        deal_state = deal_state.filter(pl.col("employee_id").is_in(sorted(payees)))
-    row = pl.concat_str(
-        pl.lit('["'), "component_id", pl.lit('", '), "deal_id", pl.lit(", "), "employee_id",
-        pl.lit(", "), "earned_fen", pl.lit(", "), "released_fen", pl.lit(", "),
-        "clawed_back_fen", pl.lit("]"),
-    )  # fmt: skip
-    per_payee = deal_state.group_by("employee_id", maintain_order=True).agg(
-        row.str.join(", ").alias("rows")
-    )
-    deal_json = dict(zip(per_payee["employee_id"], per_payee["rows"], strict=True))
-    awards = _award_state(result)
-    keep = sorted(
-        p for p in set(deal_json) | set(awards) | set(balances) if payees is None or p in payees
-    )
-    CarriedState.objects.filter(
-        plan_id=run.plan_version.plan_id, period=run.period, payee_id__in=keep
-    ).delete()
-    states = [
-        f'{{"deal_state": [{deal_json.get(p, "")}], '
-        f'"award_state": {json.dumps(awards.get(p, []), ensure_ascii=False)}, '
-        f'"balance_fen": {balances.get(p, 0)}}}'
-        for p in keep
-    ]
-    frame = pl.DataFrame(
-        {
-            "plan_id": [run.plan_version.plan_id] * len(keep),
-            "period": [run.period] * len(keep),
-            "payee_id": keep,
-            "run_id": [run.pk] * len(keep),
-            "state": states,
-        },
-        schema={
-            "plan_id": pl.Int64, "period": pl.String, "payee_id": pl.Int64,
-            "run_id": pl.Int64, "state": pl.String,
-        },
-    )  # fmt: skip
-    write_frame(CarriedState, frame, ("state",))

@@ -24,6 +24,8 @@ from meritline.incentives.services.common import now, require, require_manager
 from meritline.incentives.services.measures import check_measures
 
 MAX_DOCUMENT = 200_000
+# A retired version stays in force over the days it covered.
+IN_FORCE = (VersionStatus.APPROVED, VersionStatus.RETIRED)
 
 
 class PlanDocumentError(DomainError):
@@ -165,8 +167,8 @@ def plan_version_approve(*, actor: Any, version: PlanVersion) -> PlanVersion:
         raise DomainError(
             ErrorCode.OWN_VERSION, _("Someone other than its author must approve a plan version.")
         )
-    approved = PlanVersion.objects.filter(plan_id=version.plan_id, status=VersionStatus.APPROVED)
-    latest = approved.order_by("-valid_from").first()
+    in_force = PlanVersion.objects.filter(plan_id=version.plan_id, status__in=IN_FORCE)
+    latest = in_force.order_by("-valid_from").first()
     if latest is not None and version.valid_from <= latest.valid_from:
         raise DomainError(
             ErrorCode.VERSION_BACKDATED,
@@ -174,8 +176,20 @@ def plan_version_approve(*, actor: Any, version: PlanVersion) -> PlanVersion:
             % {"other": latest.label, "day": latest.valid_from.isoformat()},
             field="valid_from",
         )
+    retired_until = in_force.filter(status=VersionStatus.RETIRED).aggregate(m=Max("valid_to"))["m"]
+    if retired_until is not None and version.valid_from <= retired_until:
+        raise DomainError(
+            ErrorCode.VERSION_BACKDATED,
+            _("A retired version was in force until %(day)s; a new version must start later.")
+            % {"day": retired_until.isoformat()},
+            field="valid_from",
+        )
     before = audit.snapshot(version, ["status", "valid_from", "valid_to"])
-    if latest is not None and (latest.valid_to is None or latest.valid_to >= version.valid_from):
+    if (
+        latest is not None
+        and latest.status == VersionStatus.APPROVED
+        and (latest.valid_to is None or latest.valid_to >= version.valid_from)
+    ):
         previous_end = latest.valid_to
         latest.valid_to = version.valid_from - timedelta(days=1)
         latest.save(update_fields=["valid_to"])
@@ -214,9 +228,9 @@ def plan_version_diff(*, actor: Any, old: PlanVersion, new: PlanVersion) -> str:
 
 
 def version_in_force(plan: PlanRow | int, day: date) -> PlanVersion | None:
-    """The approved version of ``plan`` in force on ``day``."""
+    """The approved (or since retired) version of ``plan`` in force on ``day``."""
     return (
-        PlanVersion.objects.filter(plan=plan, status=VersionStatus.APPROVED, valid_from__lte=day)
+        PlanVersion.objects.filter(plan=plan, status__in=IN_FORCE, valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
         .select_related("plan")
         .order_by("-valid_from")

@@ -3,6 +3,7 @@ lines), approve, close. Approved and closed runs are locked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,16 +11,17 @@ from django.utils.translation import gettext as _
 
 from meritline.core import audit
 from meritline.core.errors import DomainError
+from meritline.core.periods import Period
 from meritline.incentives.engine import InputError, Result, evaluate
 from meritline.incentives.engine.evaluate import Mode
 from meritline.incentives.errors import ErrorCode
-from meritline.incentives.models import PlanVersion, Run, RunStatus, VersionStatus
+from meritline.incentives.models import ACTIVE_JOB, PlanVersion, Run, RunStatus
 from meritline.incentives.services.common import now, parse_period, require_manager
 from meritline.incentives.services.fetch import ALL, fetch, scope_people
 from meritline.incentives.services.late import dispute_line, late_changes, pending_disputes
 from meritline.incentives.services.measures import FrameSource
 from meritline.incentives.services.persist import persist
-from meritline.incentives.services.plans import plan_of
+from meritline.incentives.services.plans import IN_FORCE, plan_of
 from meritline.org.models import Employee
 
 
@@ -31,7 +33,7 @@ def _find_run(version: PlanVersion, period: str, scope: str) -> Run | None:
     )
 
 
-def _locked_run(version: PlanVersion, period: str, scope: str) -> Run:
+def locked_run(version: PlanVersion, period: str, scope: str) -> Run:
     """The run of the triple, locked; created when missing. Two sessions creating it at
     once: the unique constraint lets one through and the other fails cleanly."""
     run = _find_run(version, period, scope)
@@ -52,7 +54,7 @@ def _locked_run(version: PlanVersion, period: str, scope: str) -> Run:
     return Run.objects.select_for_update().get(plan_version=version, period=period, scope=scope)
 
 
-def _refuse_locked(run: Run) -> None:
+def refuse_locked(run: Run) -> None:
     if run.is_locked:
         raise DomainError(
             ErrorCode.RUN_LOCKED,
@@ -91,35 +93,57 @@ def evaluate_or_refuse(plan: Any, inputs: Any, mode: Mode = "vectorized") -> Res
         raise _input_error(exc) from None
 
 
-@transaction.atomic
-def run_calculate(*, actor: Any, plan_version: PlanVersion, period: str, scope: str = ALL) -> Run:
-    """Calculate ``plan_version`` for ``period`` and ``scope`` (``all`` or a department
-    code): a new draft run, or a draft recalculated (its lines replaced atomically)."""
-    require_manager(actor)
-    parsed = parse_period(period)
-    scope = (scope or ALL).strip()
-    version = PlanVersion.objects.select_related("plan").get(pk=plan_version.pk)
-    if version.status != VersionStatus.APPROVED or not (
-        version.valid_from <= parsed.start
-        and (version.valid_to is None or parsed.start <= version.valid_to)
+def require_in_force(version: PlanVersion, period: Period) -> None:
+    """Refuse a version that is not approved (or retired) and in force when ``period``
+    starts."""
+    if version.status not in IN_FORCE or not (
+        version.valid_from <= period.start
+        and (version.valid_to is None or period.start <= version.valid_to)
     ):
         raise DomainError(
             ErrorCode.NOT_IN_FORCE,
             _("%(version)s is not an approved version in force at the start of %(period)s.")
-            % {"version": version.label, "period": str(parsed)},
+            % {"version": version.label, "period": str(period)},
             field="plan_version",
         )
+
+
+def _quiet(phase: str, percent: int) -> None:
+    return None
+
+
+@transaction.atomic
+def run_calculate(
+    *,
+    actor: Any,
+    plan_version: PlanVersion,
+    period: str,
+    scope: str = ALL,
+    progress: Callable[[str, int], None] = _quiet,
+) -> Run:
+    """Calculate ``plan_version`` for ``period`` and ``scope`` (``all`` or a department
+    code): a new draft run, or a draft recalculated (its lines replaced atomically).
+    ``progress(phase, percent)`` hears where it stands (fetching, evaluating, saving)."""
+    require_manager(actor)
+    parsed = parse_period(period)
+    scope = (scope or ALL).strip()
+    version = PlanVersion.objects.select_related("plan").get(pk=plan_version.pk)
+    require_in_force(version, parsed)
     scope_ids = scope_people(scope, parsed)
-    run = _locked_run(version, str(parsed), scope)
-    _refuse_locked(run)
+    run = locked_run(version, str(parsed), scope)
+    refuse_locked(run)
     plan = plan_of(version)
     source = FrameSource()
-    fetched = fetch(plan, version.plan, parsed, scope_ids, source=source)
+    progress("fetching", 5)
+    fetched = fetch(plan, version.plan, parsed, scope_ids, source=source, scope=scope)
+    progress("evaluating", 35)
     result = evaluate_or_refuse(plan, fetched.inputs)
+    progress("adjusting", 60)
     adjustments = late_changes(run, source)
     disputes = pending_disputes(run)
     adjustments += [dispute_line(d) for d in disputes]
     before = {"line_count": run.line_count, "payable_fen": run.payable_fen}
+    progress("saving", 70)
     run.line_count, run.payable_fen = persist(run, result, scope_ids, adjustments)
     for dispute in disputes:
         if dispute.applied_run_id != run.pk:
@@ -159,6 +183,10 @@ def _transition(actor: Any, run: Run, source: str, target: str, action: str) -> 
         )
     if run.calculated_at is None:
         raise DomainError(ErrorCode.RUN_STATUS, _("Calculate the run first."))
+    if run.jobs.filter(status__in=ACTIVE_JOB).exists():
+        raise DomainError(
+            ErrorCode.RUN_BUSY, _("The run is being calculated; wait until it has finished.")
+        )
     run.status = target
     if target == RunStatus.APPROVED:
         run.approved_by, run.approved_at = actor, now()

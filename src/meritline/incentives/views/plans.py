@@ -17,7 +17,12 @@ from django.views.decorators.http import require_POST
 
 from meritline.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from meritline.incentives import selectors
-from meritline.incentives.forms import PlanForm, VersionForm
+from meritline.incentives.forms import (
+    PlanForm,
+    RejectVersionForm,
+    RetireVersionForm,
+    VersionForm,
+)
 from meritline.incentives.models import Plan, PlanVersion, VersionStatus
 from meritline.incentives.services.plans import (
     PlanDocumentError,
@@ -55,7 +60,7 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
         raise NotFoundError(_("Plan not found.")) from exc
 
 
-def _version(request: HttpRequest, pk: int) -> PlanVersion:
+def version_get(request: HttpRequest, pk: int) -> PlanVersion:
     try:
         return selectors.plan_version_list(user=request.user).get(pk=pk)
     except PlanVersion.DoesNotExist as exc:
@@ -73,7 +78,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             (
                 v
                 for v in versions
-                if v.status == VersionStatus.APPROVED
+                if v.status in (VersionStatus.APPROVED, VersionStatus.RETIRED)
                 and v.valid_from <= today
                 and (v.valid_to is None or today <= v.valid_to)
             ),
@@ -200,9 +205,15 @@ def _diff_lines(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _render_version(
-    request: HttpRequest, version: PlanVersion, error: str = "", status: int = 200
+def render_version(
+    request: HttpRequest,
+    version: PlanVersion,
+    error: str = "",
+    status: int = 200,
+    forms: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The version page; ``forms`` replaces its review and retire forms (bound, with
+    errors) after a refused submission."""
     previous = (
         PlanVersion.objects.filter(plan_id=version.plan_id, number__lt=version.number)
         .order_by("-number")
@@ -222,9 +233,10 @@ def _render_version(
             "previous": previous,
             "diff": diff,
             "error": error,
-            "may_approve": _may_approve(request, version),
-            "is_author": version.created_by_id == request.user.pk,
-            "is_open": version.status in (VersionStatus.DRAFT, VersionStatus.PENDING),
+            **workflow(request, version),
+            "reject_form": RejectVersionForm(),
+            "retire_form": RetireVersionForm(),
+            **(forms or {}),
         },
         status=status,
     )
@@ -233,28 +245,39 @@ def _render_version(
 @incentives_view
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(may_read_all(request))
-    return _render_version(request, _version(request, pk))
+    return render_version(request, version_get(request, pk))
 
 
-def _may_approve(request: HttpRequest, version: PlanVersion) -> bool:
-    return (
-        may_manage(request)
-        and version.status in (VersionStatus.DRAFT, VersionStatus.PENDING)
-        and version.created_by_id != request.user.pk
-    )
+def workflow(request: HttpRequest, version: PlanVersion) -> dict[str, bool]:
+    """Which review and retire actions the page offers this user."""
+    manager = may_manage(request)
+    author = version.created_by_id == request.user.pk
+    status = version.status
+    return {
+        "is_author": author,
+        "is_open": status in (VersionStatus.DRAFT, VersionStatus.PENDING),
+        "may_approve": manager and not author and status in OPEN_STATUSES,
+        "may_submit": manager and status == VersionStatus.DRAFT,
+        "may_withdraw": manager and author and status == VersionStatus.PENDING,
+        "may_reject": manager and not author and status == VersionStatus.PENDING,
+        "may_retire": manager and status == VersionStatus.APPROVED,
+    }
+
+
+OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.PENDING)
 
 
 @incentives_view
 @require_POST
 def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
     require(may_manage(request))
-    version = _version(request, pk)
+    version = version_get(request, pk)
     try:
         plan_version_approve(actor=request.user, version=version)
     except (PermissionDeniedError, NotFoundError):
         raise
     except DomainError as exc:
-        return _render_version(request, version, error=str(exc.message), status=400)
+        return render_version(request, version, error=str(exc.message), status=400)
     messages.success(
         request,
         _("Version %(version)s is approved and in force from %(day)s.")

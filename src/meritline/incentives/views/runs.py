@@ -1,6 +1,6 @@
-"""Run pages: the runs, the calculate form, a run with its totals and statements per payee
-(sortable, paged, exported), recalculate / approve / close, and the payroll hand-off of a
-closed run."""
+"""Run pages: the runs, the calculate form (a background job), a run with its totals and
+statements per payee (sortable, paged, exported) and its calculation's progress,
+recalculate / approve / close, and the payroll hand-off of a closed run."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +19,9 @@ from meritline.core.listing import apply_sort
 from meritline.core.money import to_yuan
 from meritline.incentives import selectors
 from meritline.incentives.forms import CalculateForm
-from meritline.incentives.models import Run, RunStatus
-from meritline.incentives.services.runs import run_approve, run_calculate, run_close
+from meritline.incentives.models import CalculationJob, JobStatus, Run, RunStatus
+from meritline.incentives.services.jobs import job_progress, latest_job, run_calculation_queue
+from meritline.incentives.services.runs import run_approve, run_close
 from meritline.incentives.views.common import (
     bound,
     call_service,
@@ -90,17 +91,17 @@ def run_new(request: HttpRequest) -> HttpResponse:
     form = CalculateForm(bound(request), initial=_initial(request))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        ok, run = call_service(
+        ok, job = call_service(
             form,
-            run_calculate,
+            run_calculation_queue,
             actor=request.user,
             plan_version=data["plan_version"],
             period=data["period"],
             scope=data["scope"],
         )
         if ok:
-            messages.success(request, _calculated(run))
-            return redirect("incentives:run_detail", pk=run.pk)
+            _queued_message(request, job)
+            return redirect("incentives:run_detail", pk=job.run_id)
     return render_form(
         request,
         "incentives/runs/new.html",
@@ -113,12 +114,24 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     return {k: request.GET[k] for k in ("plan_version", "period", "scope") if request.GET.get(k)}
 
 
-def _calculated(run: Run) -> str:
-    return _("%(version)s calculated for %(period)s: %(lines)d lines.") % {
-        "version": run.plan_version.label,
-        "period": run.period,
-        "lines": run.line_count,
-    }
+def _queued_message(request: HttpRequest, job: CalculationJob) -> None:
+    """Say what became of a queued calculation: done at once (eager mode), or queued.
+    A failure is shown by the run page itself."""
+    job.refresh_from_db()
+    run = job.run
+    names = {"version": run.plan_version.label, "period": run.period}
+    if job.status == JobStatus.DONE:
+        messages.success(
+            request,
+            _("%(version)s calculated for %(period)s: %(lines)d lines.")
+            % {**names, "lines": job.line_count or 0},
+        )
+    elif not job.finished:
+        messages.info(
+            request,
+            _("The calculation of %(version)s for %(period)s is queued; this page follows it.")
+            % names,
+        )
 
 
 def _statements(request: HttpRequest, run: Run) -> Any:
@@ -135,6 +148,8 @@ def _render_run(request: HttpRequest, run: Run, error: str = "", status: int = 2
         **{name: Sum(name) for name in TOTALS}
     )
     manager = may_manage(request)
+    job = latest_job(run)
+    busy = job is not None and not job.finished
     return render(
         request,
         "incentives/runs/detail.html",
@@ -144,8 +159,14 @@ def _render_run(request: HttpRequest, run: Run, error: str = "", status: int = 2
             "payee_count": selectors.statement_list(user=request.user, run=run).count(),
             "q": request.GET.get("q", "").strip(),
             "error": error,
-            "may_recalculate": manager and run.status == RunStatus.DRAFT,
-            "may_approve": manager and run.status == RunStatus.DRAFT and run.calculated_at,
+            "job": job,
+            "busy": busy,
+            "progress": job_progress(job) if busy and job is not None else None,
+            "may_recalculate": manager and run.status == RunStatus.DRAFT and not busy,
+            "may_approve": manager
+            and run.status == RunStatus.DRAFT
+            and run.calculated_at
+            and not busy,
             "may_close": manager and run.status == RunStatus.APPROVED,
             "handoff": _handoff(run),
             **listing(request, statements, STATEMENT_SORTS, "employee_no"),
@@ -249,17 +270,30 @@ def _transition(request: HttpRequest, pk: int, action: Any, done: str) -> HttpRe
 
 
 @incentives_view
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the run's latest calculation stands, for the page's progress bar."""
+    run = _run(request, pk)
+    job = latest_job(run)
+    if job is None:
+        return JsonResponse({"phase": "none", "percent": 0, "finished": True, "status": ""})
+    return JsonResponse(job_progress(job))
+
+
+@incentives_view
 @require_POST
 def run_recalculate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    return _transition(
-        request,
-        pk,
-        lambda run: run_calculate(
-            actor=user, plan_version=run.plan_version, period=run.period, scope=run.scope
-        ),
-        _("%(version)s recalculated for %(period)s."),
-    )
+    require(may_manage(request))
+    run = _run(request, pk)
+    try:
+        job = run_calculation_queue(
+            actor=request.user, plan_version=run.plan_version, period=run.period, scope=run.scope
+        )
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except DomainError as exc:
+        return _render_run(request, run, error=str(exc.message), status=400)
+    _queued_message(request, job)
+    return redirect("incentives:run_detail", pk=run.pk)
 
 
 @incentives_view

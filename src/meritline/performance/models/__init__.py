@@ -1,6 +1,12 @@
 """The performance app's models, one module per topic."""
 
 from meritline.performance.models.cycles import Appraisal, Cadence, Cycle, CycleStatus
+from meritline.performance.models.reviews import (
+    ReviewAnswer,
+    ReviewAssignment,
+    ReviewGroup,
+    ReviewWindow,
+)
 from meritline.performance.models.targets import (
     AwardKind,
     Target,
@@ -19,6 +25,10 @@ __all__ = [
     "CycleStatus",
     "KpiTemplate",
     "KpiTemplateVersion",
+    "ReviewAnswer",
+    "ReviewAssignment",
+    "ReviewGroup",
+    "ReviewWindow",
     "Target",
     "TargetLevel",
     "TeamAward",

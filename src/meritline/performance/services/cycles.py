@@ -50,6 +50,11 @@ from meritline.performance.services.common import (
     required_text,
     today,
 )
+from meritline.performance.services.evidence import (
+    delete_evidence,
+    read_evidence,
+    store_evidence,
+)
 from meritline.sales.selectors import platform_stage_on
 
 DEFAULT_CADENCE = {
@@ -218,6 +223,35 @@ def cycle_open(
     appraisals of the active employees in scope on the reference day, each with the
     template version in force frozen into it (by platform stage and position)."""
     require_hr(actor)
+    return open_cycle(
+        actor=actor,
+        period=period,
+        platform=platform,
+        cadence=cadence,
+        team_weight=team_weight,
+        max_points=max_points,
+        normalise=normalise,
+        grades=grades,
+        guideline=guideline,
+        rater_rules=rater_rules,
+    )
+
+
+def open_cycle(
+    *,
+    actor: Any,
+    period: str,
+    platform: Platform | None,
+    cadence: str | None,
+    team_weight: Any,
+    max_points: Any,
+    normalise: bool,
+    grades: Mapping[str, Any] | None,
+    guideline: Mapping[str, Any] | None,
+    rater_rules: Mapping[str, Any] | None,
+) -> Cycle:
+    """:func:`cycle_open` without the permission check: for the schedule (``actor``
+    None, the system) and for callers that checked it."""
     parsed = parse_period(period)
     cadence = cycle_cadence(platform, parsed, cadence)
     grades = dict(grades or DEFAULT_GRADES)
@@ -339,10 +373,18 @@ def cycle_close(*, actor: Any, cycle: Cycle) -> Cycle:
 
 @transaction.atomic
 def appraisal_manual_value_set(
-    *, actor: Any, appraisal: Appraisal, kpi_id: str, value: Any, evidence: str
+    *,
+    actor: Any,
+    appraisal: Appraisal,
+    kpi_id: str,
+    value: Any,
+    evidence: str,
+    evidence_file: Any = None,
 ) -> Appraisal:
-    """Record a manual KPI's value with its evidence (e.g. new products listed), by an
-    HR admin or someone who leads the employee, while the cycle is open for scoring."""
+    """Record a manual KPI's value with its evidence (e.g. new products listed): a text
+    and optionally a file (checked for size and type, stored, kept by name, size and
+    SHA-256), by an HR admin or someone who leads the employee, while the cycle is open
+    for scoring. A file replaced by a new one is deleted once the change commits."""
     appraisal = Appraisal.objects.select_for_update().select_related("cycle").get(pk=appraisal.pk)
     require(
         access.may_act_on(actor, appraisal.employee_id),
@@ -366,14 +408,29 @@ def appraisal_manual_value_set(
     if number < 0:
         raise DomainError(ErrorCode.INVALID, _("A value must not be negative."), field="value")
     evidence = required_text(evidence, field="evidence", limit=500)
+    upload = read_evidence(evidence_file) if evidence_file is not None else None
     before = appraisal.manual.get(kpi_id)
-    appraisal.manual = {**appraisal.manual, kpi_id: {"value": str(number), "evidence": evidence}}
-    appraisal.save(update_fields=["manual"])
-    audit.record(
-        actor=actor,
-        action="performance.appraisal.manual_value",
-        target=appraisal,
-        before={kpi_id: before} if before else None,
-        after={kpi_id: appraisal.manual[kpi_id]},
-    )
+    entry: dict[str, Any] = {"value": str(number), "evidence": evidence}
+    old_file = (before or {}).get("file")
+    if upload is not None:
+        entry["file"] = store_evidence(appraisal.pk, *upload)
+    elif old_file:
+        entry["file"] = old_file
+    try:
+        appraisal.manual = {**appraisal.manual, kpi_id: entry}
+        appraisal.save(update_fields=["manual"])
+        audit.record(
+            actor=actor,
+            action="performance.appraisal.manual_value",
+            target=appraisal,
+            before={kpi_id: before} if before else None,
+            after={kpi_id: appraisal.manual[kpi_id]},
+        )
+    except Exception:
+        if upload is not None:
+            delete_evidence(entry["file"]["path"])
+        raise
+    if upload is not None and old_file and old_file.get("path") != entry["file"]["path"]:
+        old_path = old_file["path"]
+        transaction.on_commit(lambda: delete_evidence(old_path))
     return appraisal

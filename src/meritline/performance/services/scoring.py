@@ -5,8 +5,12 @@ Fetch: every metric KPI's value for the cycle's period from the metrics engine (
 from the appraisals, the employees' own targets, and the additive points of their team
 awards. Compute: the engine's ``score_cycle`` twice — first for the individual scores,
 then with each employee's team score (the mean of the individual scores of their team in
-the cycle, rounded half-up to 2 places) blended in by the cycle's team weight. Persist:
-every appraisal's KPI rows, scores, grade and coefficient in one bulk update.
+the cycle, rounded half-up to 2 places) blended in by the cycle's team weight. Rating
+KPIs take the aggregated multi-rater rating of the item (PRF-5): the cycle's submitted
+review answers go to the engine, which weights the groups by the cycle's rater rules,
+redistributes the weight of groups without (enough) answers and normalises rater
+leniency when the cycle says so. Persist: every appraisal's KPI rows, scores, grade and
+coefficient in one bulk update.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from meritline.performance.models import (
 )
 from meritline.performance.services.common import issues_text, now, parse_period, require_hr
 from meritline.performance.services.cycles import OPEN_FOR_SCORING, require_status
+from meritline.performance.services.reviews_data import review_answers
 from meritline.sales import frames as sales_frames
 
 CENT = Decimal("0.01")
@@ -162,6 +167,7 @@ def _score(
     values: pl.DataFrame,
     points: dict[int, Decimal],
     team_scores: dict[int, Decimal] | None,
+    answers: pl.DataFrame,
 ) -> CycleResult:
     employees = pl.DataFrame(
         [
@@ -177,9 +183,7 @@ def _score(
         orient="row",
     )
     try:
-        return score_cycle(
-            rules, employees=employees, values=values, answers=pl.DataFrame(schema=ANSWERS_SCHEMA)
-        )
+        return score_cycle(rules, employees=employees, values=values, answers=answers)
     except InputError as exc:
         raise DomainError(ErrorCode.BAD_INPUTS, issues_text(exc.issues)) from None
 
@@ -207,9 +211,12 @@ def cycle_score(*, actor: Any, cycle: Cycle) -> Cycle:
     rules = cycle_rules(cycle, templates)
     values = kpi_values(appraisals, templates, cycle.period)
     points = award_points(cycle, appraisals)
-    first = _score(rules, appraisals, values, points, None)
+    answers = (
+        review_answers(cycle) if rules.raters is not None else pl.DataFrame(schema=ANSWERS_SCHEMA)
+    )
+    first = _score(rules, appraisals, values, points, None, answers)
     individual = dict(first.employees.select("employee_id", "individual").iter_rows())
-    result = _score(rules, appraisals, values, points, team_means(appraisals, individual))
+    result = _score(rules, appraisals, values, points, team_means(appraisals, individual), answers)
     _persist(appraisals, values, result)
     cycle.status = CycleStatus.SCORING
     cycle.scored_at = now()
@@ -228,9 +235,17 @@ def cycle_score(*, actor: Any, cycle: Cycle) -> Cycle:
 
 def _persist(appraisals: list[Appraisal], values: pl.DataFrame, result: CycleResult) -> None:
     given = {(r["employee_id"], r["kpi_id"]): r for r in values.iter_rows(named=True)}
+    rated = {
+        (r["ratee_id"], r["item"]): r["value"]
+        for r in result.ratings.iter_rows(named=True)
+        if r["value"] is not None
+    }
     kpis: dict[int, dict[str, Any]] = defaultdict(dict)
     for row in result.kpis.iter_rows(named=True):
-        value = given.get((row["employee_id"], row["kpi_id"]), {})
+        value = dict(given.get((row["employee_id"], row["kpi_id"]), {}))
+        rating = rated.get((row["employee_id"], row["kpi_id"]))
+        if rating is not None:
+            value.update(num=int(rating * 100), den=100)
         kpis[row["employee_id"]][row["kpi_id"]] = {
             "num": value.get("num"),
             "den": value.get("den"),

@@ -12,7 +12,8 @@ from typing import Any
 import polars as pl
 
 from meritline.core.money import allocate
-from meritline.incentives.engine.components.split import split_credits
+from meritline.incentives.engine.components.dense import ROW, DenseIndex
+from meritline.incentives.engine.components.split import single_payees, split_credits
 from meritline.incentives.engine.errors import InputError, Issue
 from meritline.incentives.engine.inputs import Inputs
 from meritline.incentives.engine.lines import Line, line_schema
@@ -76,9 +77,17 @@ class Context:
         return None
 
     @cached_property
-    def credit_parts(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Credit rows of deals credited to one person, and of deals shared by several."""
-        return split_credits(self.inputs.credits)
+    def credit_parts(self) -> tuple[DenseIndex, pl.DataFrame]:
+        """The one credited person of each deal credited to one person (by deal id), and
+        the credit rows of deals shared by several (only the index of the first is kept)."""
+        single, shared = split_credits(self.inputs.credits)
+        return single_payees(single), shared
+
+    @cached_property
+    def deal_rows(self) -> DenseIndex:
+        """The row of each deal in ``inputs.deals``, by deal id."""
+        deals = self.inputs.deals
+        return DenseIndex(deals["deal_id"], pl.int_range(deals.height, dtype=ROW, eager=True))
 
     @cached_property
     def level_rates(self) -> dict[int, tuple[list[date], list[Decimal]]]:

@@ -177,6 +177,6 @@ class RateStrategy:
             applied.append(mod.id)
         return round_decimal(value, ctx.rounding), tuple(applied)
 
-    def vectorized(self, comp: RateComponent, ctx: Context) -> pl.LazyFrame:
-        """The same lines from one lazy polars plan over the whole deals frame."""
+    def vectorized(self, comp: RateComponent, ctx: Context) -> pl.DataFrame:
+        """The same lines from polars over the whole deals frame (see ``rate_vectorized``)."""
         return rate_lines(comp, ctx)

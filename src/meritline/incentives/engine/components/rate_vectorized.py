@@ -1,9 +1,11 @@
-"""The polars twin of ``RateStrategy.reference``: one lazy plan over the deals frame.
+"""The polars twin of ``RateStrategy.reference``: polars over the whole deals frame.
 
-Rates are scaled integers (``RATE_SCALE``) in Int128 until the line's amount is rounded;
-each modifier's condition is computed once as a boolean column, and the list of
-modifiers applied to a line comes from a bit mask joined to a lookup of the possible
-lists (building a list per row is the single most expensive thing polars could do here).
+Rates are scaled integers (``RATE_SCALE``) in Int64 or Int128 until the line's amount is
+rounded; each modifier's condition is computed once as a boolean column, and the list
+of modifiers applied to a line comes from a bit mask (see ``rate_output``: building a
+list per row is the single most expensive thing polars could do here). The payee's
+terms come from lookups, not joins (``level_rates``); a shared deal's split from
+``split``.
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ from meritline.incentives.engine.components.common import (
     raise_missing,
     role_expr,
 )
-from meritline.incentives.engine.components.split import split_lines
+from meritline.incentives.engine.components.level_rates import (
+    with_adjustments,
+    with_level_rates,
+)
+from meritline.incentives.engine.components.rate_output import widen
+from meritline.incentives.engine.components.split import drop_unpaid, split_lines
 from meritline.incentives.engine.errors import Issue
 from meritline.incentives.engine.fields import DEAL_FIELDS
 from meritline.incentives.engine.lines import LineKind, sort_lines
 from meritline.incentives.engine.numbers import (
     FACTOR_SCALE,
-    RATE_DTYPE,
     RATE_SCALE,
     div_round_expr,
     scaled,
@@ -35,22 +41,24 @@ from meritline.incentives.engine.validate import condition
 
 I128 = pl.Int128()
 I64 = pl.Int64()
-MASK_LOOKUP_LIMIT = 12
 _LINE_ORDER = ["payee_id", "source_id", "line_kind"]  # the canonical order (no target)
-_MONEY_COLUMNS = (
-    "amount_fen",
-    "collected_fen",
-    "refunded_fen",
-)  # up to 2**12 possible modifier lists in the lookup frame
+_MONEY_COLUMNS = ("amount_fen", "collected_fen", "refunded_fen")
 
 
-def rate_lines(comp: RateComponent, ctx: Context) -> pl.LazyFrame:
+def rate_lines(comp: RateComponent, ctx: Context) -> pl.DataFrame:
     """The component's lines (earned, and true-up for cumulative ``whole`` tiers), in
-    canonical order (payee, deal, line kind)."""
+    canonical order (payee, deal, line kind).
+
+    Narrow first, wide last: each deal's amounts are computed in the payee's signing
+    order, its lines made and ordered with integer columns only (the deal's row in the
+    inputs instead of its number, rates and shares as scaled integers, the modifier
+    bit mask instead of the list); the label, the decimals and the lists are made once,
+    in the final order (:func:`widen`)."""
     cumulative = comp.bracket is Bracket.CUMULATIVE
     when = condition(comp.when, "deals").expr()
     deals = (
         ctx.inputs.deals.lazy()
+        .with_row_index("_row")
         .filter(ctx.in_period_expr("signed_on") & when)
         .with_columns(role_expr(comp.payee, comp.employee_id, ROLE_COLUMNS).alias("_payee"))
         .filter(pl.col("_payee").is_not_null())
@@ -67,7 +75,7 @@ def rate_lines(comp: RateComponent, ctx: Context) -> pl.LazyFrame:
     deals = _by_payee(deals, comp, ctx, in_time)
     if cumulative:
         deals = _running_totals(deals)
-    needed = {"deal_id", "number", "signed_on", "amount_fen", "_payee"}
+    needed = {"_row", "deal_id", "signed_on", "amount_fen", "_payee"}
     needed |= {DEAL_FIELDS[m.of].column for m in comp.modifiers if m.of}
     needed |= {f"_m{i}" for i in range(len(comp.modifiers))}
     needed |= {"_after", "_total"} if cumulative else set()
@@ -92,31 +100,28 @@ def rate_lines(comp: RateComponent, ctx: Context) -> pl.LazyFrame:
     deals, scale = _modify(comp, deals, list(values), dtype)
     deals = deals.with_columns(
         [div_round_expr(pl.col(name), scale, ctx.rounding, dtype).alias(name) for name in values]
-    ).rename({"_v": "total_fen"})
-    frames = [_lines(deals, LineKind.EARNED, "_after" if cumulative else None, rates)]
+    )
+    kinds = ctx.schema["line_kind"]
+    frames = [_lines(deals, LineKind.EARNED, "_after" if cumulative else None, rates, kinds)]
     if "_vf" in values:
         lifted = deals.with_columns(
             _bracket(comp, pl.col("_total")).alias("tier_index"),
-            (pl.col("_vf") - pl.col("total_fen")).alias("total_fen"),
+            (pl.col("_vf") - pl.col("_v")).alias("_v"),
         ).filter(pl.col("tier_index") != index)
-        frames.append(_lines(lifted, LineKind.TRUE_UP, "_total", rates))
-    lines = pl.concat(frames)
+        frames.append(_lines(lifted, LineKind.TRUE_UP, "_total", rates, kinds))
+    lines = pl.concat(frames).collect()
+    del frames, deals
     if comp.payee is Role.CREDITED:
         single, shared = ctx.credit_parts
-        lines = split_lines(lines, single, shared, ["deal_id", "line_kind"])
+        lines = split_lines(lines, single, shared)
     else:
-        lines = lines.with_columns(
-            pl.col("_payee").alias("payee_id"),
-            pl.col("total_fen").alias("amount_fen"),
-            pl.lit(None, dtype=I64).alias("total_fen"),
-        )
-    lines = lines.with_columns(
-        pl.col("amount_fen").alias("gross_fen"), pl.col("line_kind").cast(ctx.schema["line_kind"])
-    ).drop("_payee", "deal_id")
-    # sorted before the modifier lists are attached: moving a list column costs ten times
-    # more than the rest of the line together
-    ordered = sort_lines(gate_vectorized(comp.gate, lines, ctx).collect(), _LINE_ORDER)
-    return _with_modifiers(comp, ordered.lazy())
+        lines = lines.rename({"_payee": "payee_id", "_value": "amount_fen"})
+    lines = drop_unpaid(sort_lines(lines.drop("_payee", "_value", strict=False), _LINE_ORDER))
+    # the amount before the gate: the same buffer as the amount unless a gate changes it
+    lines = lines.with_columns(pl.col("amount_fen").alias("gross_fen"))
+    if comp.gate is not None:
+        lines = gate_vectorized(comp.gate, lines.lazy(), ctx).collect()
+    return widen(comp, lines, ctx)
 
 
 def _by_payee(
@@ -165,21 +170,24 @@ def _running_totals(deals: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _lines(
-    deals: pl.LazyFrame, kind: LineKind, cumulative: str | None, rates: list[pl.Expr]
+    deals: pl.LazyFrame,
+    kind: LineKind,
+    cumulative: str | None,
+    rates: list[pl.Expr],
+    kinds: pl.DataType,
 ) -> pl.LazyFrame:
+    """One line per deal, narrow: ``_rate`` is the tier's rate scaled, ``_value`` the amount."""
     return deals.select(
-        "deal_id",
-        "_payee",
-        "_mask",
-        pl.lit(kind.value).alias("line_kind"),
-        pl.lit("deal").alias("source"),
+        "_row",
         pl.col("deal_id").alias("source_id"),
-        pl.col("number").alias("source_label"),
+        "_payee",
+        pl.lit(kind.value, dtype=kinds).alias("line_kind"),
         pl.col("amount_fen").alias("base_fen"),
-        (pl.col(cumulative) if cumulative else pl.lit(None, dtype=I64)).alias("cumulative_fen"),
-        pl.col("tier_index").cast(I64),
-        rate_decimal(_pick(rates, pl.col("tier_index"))).alias("rate"),
-        pl.col("total_fen").cast(I64),
+        *([pl.col(cumulative).alias("cumulative_fen")] if cumulative else []),
+        pl.col("tier_index").cast(pl.Int32),
+        _pick(rates, pl.col("tier_index")).alias("_rate"),
+        "_mask",
+        pl.col("_v").cast(I64).alias("_value"),
     )
 
 
@@ -188,31 +196,13 @@ def _with_rates(
 ) -> pl.LazyFrame:
     """``_r{i}``: each tier's rate for the deal's payee on its signing day (scaled, ≥ 0)."""
     if any(tier.rate == LEVEL_RATE for tier in comp.tiers):
-        levels = ctx.inputs.level_rates.lazy().select(
-            "employee_id",
-            "valid_from",
-            (pl.col("rate") * RATE_SCALE).cast(dtype).alias("_level"),
-        )
-        # both sides sorted by the date within each payee, as join_asof's ``by`` needs
-        deals = deals.join_asof(
-            levels.sort("employee_id", "valid_from"),
-            left_on="signed_on",
-            right_on="valid_from",
-            by_left="_payee",
-            by_right="employee_id",
-            strategy="backward",
-            check_sortedness=False,
-        )
-        deals = deals.collect().lazy()
-        _check_levels(deals)
+        frame = with_level_rates(deals.collect(), ctx, dtype)
+        _check_levels(frame.lazy())
+        deals = frame.lazy()
     adjustment: pl.Expr = pl.lit(0, dtype)
     if comp.payee_adjustment:
-        adjustments = ctx.inputs.adjustments.lazy().select(
-            pl.col("employee_id").alias("_payee"),
-            (pl.col("rate") * RATE_SCALE).cast(dtype).alias("_adj"),
-        )
-        deals = deals.join(adjustments, on="_payee", how="left", maintain_order="left")
-        adjustment = pl.col("_adj").fill_null(0)
+        deals = with_adjustments(deals.collect(), ctx, dtype).lazy()
+        adjustment = pl.col("_adj")
     columns = []
     for i, tier in enumerate(comp.tiers):
         rate = (
@@ -331,36 +321,3 @@ def _largest_rate(frame: pl.DataFrame) -> int:
 def _mask(comp: RateComponent) -> pl.Expr:
     bits = [pl.col(f"_m{i}").cast(I64) * (1 << i) for i in range(len(comp.modifiers))]
     return pl.sum_horizontal(bits) if bits else pl.lit(0, I64)
-
-
-def _with_modifiers(comp: RateComponent, lines: pl.LazyFrame) -> pl.LazyFrame:
-    """``modifiers``: the ids of the modifiers whose condition held, in plan order."""
-    count = len(comp.modifiers)
-    empty = pl.lit([], dtype=pl.List(pl.String()))
-    if count == 0:
-        return lines.with_columns(empty.alias("modifiers")).drop("_mask")
-    if count > MASK_LOOKUP_LIMIT:
-        names = [
-            pl.when(pl.col("_mask") & (1 << i) > 0).then(pl.lit(m.id))
-            for i, m in enumerate(comp.modifiers)
-        ]
-        return lines.with_columns(pl.concat_list(names).list.drop_nulls().alias("modifiers")).drop(
-            "_mask"
-        )
-    lookup = pl.LazyFrame(
-        {
-            "_mask": list(range(1 << count)),
-            "modifiers": [
-                [m.id for i, m in enumerate(comp.modifiers) if mask >> i & 1]
-                for mask in range(1 << count)
-            ],
-        },
-        schema={"_mask": I64, "modifiers": pl.List(pl.String())},
-    )
-    return lines.join(lookup, on="_mask", how="left", maintain_order="left").drop("_mask")
-
-
-def rate_decimal(value: pl.Expr) -> pl.Expr:
-    """A rate scaled by ``RATE_SCALE`` as an exact ``Decimal(38, 6)``."""
-    unit = pl.lit(Decimal(1).scaleb(-6), dtype=RATE_DTYPE)
-    return (value.cast(pl.Decimal(38, 0)) * unit).cast(RATE_DTYPE)

@@ -1,0 +1,1 @@
+"""Every read of the analytics pages and API, scoped to the acting user (topic modules)."""

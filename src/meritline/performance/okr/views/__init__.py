@@ -1,0 +1,2 @@
+"""OKR pages: reading pages in ``pages``, objective forms in ``edit``, actions in
+``actions``."""

@@ -1,0 +1,1 @@
+"""Performance pages, one module per topic (``manage_*``: HR and managers)."""
