@@ -82,7 +82,7 @@ def test_a_manager_calibrates_on_a_phone_with_a_reason(phone, chenjing_sales):  
     form.locator("select[name=grade]").select_option("S")
     form.locator("button").click()
     phone.wait_for_load_state("networkidle")
-    assert "A calibration needs a reason" in phone.content()
+    assert "校准必须填写理由" in phone.content()
     sunlei.refresh_from_db()
     assert sunlei.calibrated_grade == ""
     phone.go_back()

@@ -128,7 +128,7 @@ def test_an_unexpected_error_fails_the_job_and_keeps_the_previous_figures(iw):
         translation.override("en"),
     ):
         job = run_calculation_execute(job.pk)
-    assert job.status == JobStatus.FAILED and "unexpected error" in job.failure
+    assert job.status == JobStatus.FAILED and "意外错误" in job.failure
     assert set(run.lines.values_list("pk", flat=True)) == kept
 
 

@@ -50,7 +50,7 @@ def test_recalculating_while_a_calculation_is_under_way_is_refused(iw, finance):
         reverse("incentives:run_recalculate", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 400
-    assert "being calculated" in response.context["error"]
+    assert "正在计算中" in response.context["error"]
     assert counts() == before
 
 

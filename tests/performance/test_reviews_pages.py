@@ -44,6 +44,7 @@ def test_a_rating_off_the_scale_re_shows_the_form_with_the_reason(rw):  # noqa: 
     w = rw.w
     a = rw.ask(w.chenjing, w.sunlei)
     c = _client(w.other_employee)
+    c.cookies["django_language"] = "en"
     response = c.post(
         f"/performance/reviews/{a.pk}/",
         {"score_teamwork": "7", "score_service": "5"},
@@ -96,6 +97,7 @@ def test_a_manager_chooses_reviewers_and_bad_choices_are_explained(rw):  # noqa:
     w = rw.w
     pk = rw.appraisal(w.chenjing).pk
     c = _client(w.manager)
+    c.cookies["django_language"] = "en"
     assert c.get(f"/performance/appraisals/{pk}/reviewers/").status_code == 200
     response = c.post(
         f"/performance/appraisals/{pk}/reviewers/defaults/", {"peers": [w.sunlei.pk, w.wuhao.pk]}

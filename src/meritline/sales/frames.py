@@ -293,10 +293,12 @@ def _person_deals(employee_id: int, since: date | None) -> QuerySet[Deal]:
     if since is None:
         return deals
     mine = DealSplit.objects.filter(employee_id=employee_id).values("deal_id")
+    paid = Collection.objects.filter(deal__in=mine, received_on__gte=since)
+    refunded = Refund.objects.filter(deal__in=mine, refunded_on__gte=since)
     return deals.filter(
         Q(signed_on__gte=since)
-        | Q(pk__in=Collection.objects.filter(deal__in=mine, received_on__gte=since).values("deal_id"))
-        | Q(pk__in=Refund.objects.filter(deal__in=mine, refunded_on__gte=since).values("deal_id"))
+        | Q(pk__in=paid.values("deal_id"))
+        | Q(pk__in=refunded.values("deal_id"))
     )
 
 

@@ -1,10 +1,10 @@
 """A person's live KPI values and scores for their current appraisal (PRF-7).
 
 Fetch → compute: the appraisal's frozen template names its metric KPIs; their values
-for the cycle's period come from the metrics engine over the sales records *the viewer
-sees* (``sales.frames.person_frames``: the person's own records, from the start of the previous period so growth and
-retention have their base), restricted to the person — never a metric re-implemented
-here. Manual KPIs use the values entered; rating KPIs the aggregated rating stored by
+for the cycle's period come from the metrics engine over the person's own sales records
+as the viewer may see them (``sales.frames.person_frames``, from the start of the
+previous period so growth and retention have their base) — never a metric
+re-implemented here. Manual KPIs use the values entered; rating KPIs the aggregated rating stored by
 the last scoring. Targets are the person's own (else the template's); the score, the
 composite and the final score (with the team score and the award points of the last
 scoring) come from the performance engine, exactly as ``cycle_score`` computes them.

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Plan(models.Model):
@@ -26,7 +27,7 @@ class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending", _("Pending approval")
     APPROVED = "approved", _("Approved")
-    RETIRED = "retired", _("Retired")
+    RETIRED = "retired", pgettext_lazy("plan version", "Retired")
 
 
 class PlanVersion(models.Model):

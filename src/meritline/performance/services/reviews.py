@@ -219,7 +219,7 @@ def review_assign_defaults(
 def review_unassign(*, actor: Any, assignment: ReviewAssignment) -> None:
     """Withdraw an assignment that has not been answered."""
     assignment = (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("appraisal__cycle", "appraisal__employee")
         .get(pk=assignment.pk)
     )

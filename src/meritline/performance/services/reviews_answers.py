@@ -114,7 +114,7 @@ def _write(
 
 def _locked(pk: int) -> ReviewAssignment:
     return (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("appraisal__cycle", "appraisal__employee", "rater")
         .get(pk=pk)
     )
