@@ -10,6 +10,7 @@ Prints the median and p95 of each part in milliseconds and the queries per page.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -40,6 +41,7 @@ def main() -> None:
     parser.add_argument("--url", default="postgres://postgres@127.0.0.1:5432/meritline_bench_dash")
     parser.add_argument("--reps", type=int, default=40)
     args = parser.parse_args()
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     _django.setup(args.url)
 
     from django.db import connection

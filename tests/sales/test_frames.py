@@ -253,10 +253,15 @@ PERSON_METRICS = [
 ]
 
 
+@pytest.mark.parametrize("literal_ids", [10_000, 0], ids=["id list", "subquery"])
 @pytest.mark.parametrize("since", [None, date(2025, 3, 10)])
-def test_one_persons_frames_give_the_figures_of_the_whole_scope(book, since):
+def test_one_persons_frames_give_the_figures_of_the_whole_scope(
+    book, since, literal_ids, monkeypatch
+):
     """The rep dashboard reads one person's records only; the metrics grouped by that
-    person are those over everything the viewer sees."""
+    person are those over everything the viewer sees (deal ids passed as a list, or as a
+    subquery for people with very many deals)."""
+    monkeypatch.setattr(frames, "_LITERAL_IDS", literal_ids)
     sw, *_ = book
     windows = [(date(2025, 3, 1), date(2025, 4, 30))]
     for person in (sw.w.chenjing, sw.w.liuyang):

@@ -286,20 +286,37 @@ def frames_for(
 # One person's records, for pages about one person (the rep dashboard, a report)
 
 
-def _person_deals(employee_id: int, since: date | None) -> QuerySet[Deal]:
-    deals = Deal.objects.filter(
-        pk__in=DealSplit.objects.filter(employee_id=employee_id).values("deal_id")
-    )
-    if since is None:
-        return deals
-    mine = DealSplit.objects.filter(employee_id=employee_id).values("deal_id")
-    paid = Collection.objects.filter(deal__in=mine, received_on__gte=since)
-    refunded = Refund.objects.filter(deal__in=mine, refunded_on__gte=since)
-    return deals.filter(
-        Q(signed_on__gte=since)
-        | Q(pk__in=paid.values("deal_id"))
-        | Q(pk__in=refunded.values("deal_id"))
-    )
+_LITERAL_IDS = 10_000  # above this, ids go to the database as a subquery, not a list
+
+
+def _person_deal_ids(employee_id: int, since: date | None) -> list[int] | QuerySet[Any]:
+    """The deals credited to ``employee_id`` (see ``_visible_deals`` for ``since``). As a
+    list of ids looked up through the split index: a filter on a short list of ids keeps
+    PostgreSQL on the primary keys, where the OR of subqueries scanned every deal."""
+    credited = DealSplit.objects.filter(employee_id=employee_id).values_list("deal_id", flat=True)
+    ids = sorted(set(credited))
+    if len(ids) > _LITERAL_IDS:
+        if since is None:
+            return credited
+        return (
+            Deal.objects.filter(pk__in=credited)
+            .filter(
+                Q(signed_on__gte=since)
+                | Q(pk__in=Collection.objects.filter(received_on__gte=since).values("deal_id"))
+                | Q(pk__in=Refund.objects.filter(refunded_on__gte=since).values("deal_id"))
+            )
+            .values("pk")
+        )
+    if since is None or not ids:
+        return ids
+    kept = set(Deal.objects.filter(pk__in=ids, signed_on__gte=since).values_list("pk", flat=True))
+    for model, day in ((Collection, "received_on"), (Refund, "refunded_on")):
+        kept.update(
+            model.objects.filter(deal_id__in=ids, **{f"{day}__gte": since}).values_list(
+                "deal_id", flat=True
+            )
+        )
+    return sorted(kept)
 
 
 def person_frames(
@@ -316,18 +333,17 @@ def person_frames(
     visible = Employee.objects.filter(visible_employee_q(scope_for(user)), pk=employee_id)
     if not visible.exists():
         return Frames(**{name: pl.DataFrame(schema=SCHEMAS[name]) for name in names})
-    deals = _person_deals(employee_id, since)
+    ids = _person_deal_ids(employee_id, since)
+    deals = Deal.objects.filter(pk__in=ids)
     leads = Lead.objects.filter(Q(owner_id=employee_id) | Q(source_employee_id=employee_id))
     if since is not None:
         leads = leads.filter(entered_at__date__gte=since)
     loaders = {
         "deals": lambda: _deals(deals),
         "collections": lambda: _lines(
-            Collection.objects.filter(deal__in=deals.values("pk")), "collections", "received_on"
+            Collection.objects.filter(deal_id__in=ids), "collections", "received_on"
         ),
-        "refunds": lambda: _lines(
-            Refund.objects.filter(deal__in=deals.values("pk")), "refunds", "refunded_on"
-        ),
+        "refunds": lambda: _lines(Refund.objects.filter(deal_id__in=ids), "refunds", "refunded_on"),
         "leads": lambda: _leads(leads),
         "customers": lambda: _customers(
             Customer.objects.filter(pk__in=deals.values("customer_id"))

@@ -279,6 +279,27 @@ def build_inputs(
     balances: Iterable[Balance] = (),
 ) -> Inputs:
     """Inputs from dataclasses (tests, the CLI, small services)."""
+    deal_frame, credit_frame = deal_frames_of(deals)
+    given: dict[str, Sequence[Any]] = {
+        "leads": list(leads),
+        "level_rates": list(level_rates),
+        "adjustments": list(adjustments),
+        "metrics": list(metrics),
+        "counts": list(counts),
+        "deal_state": list(deal_state),
+        "award_state": list(award_state),
+        "balances": list(balances),
+    }
+    frames = {
+        "deals": deal_frame,
+        "credits": credit_frame,
+        **{name: _frame([asdict(r) for r in rows], SCHEMAS[name]) for name, rows in given.items()},
+    }
+    return make_inputs(period, **frames)
+
+
+def deal_frames_of(deals: Iterable[Deal]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The ``deals`` and ``credits`` input frames of dataclass deals."""
     deal_list = list(deals)
     credits = [
         {"deal_id": d.deal_id, "employee_id": s.employee_id, "share": s.share, "split_index": i}
@@ -292,22 +313,7 @@ def build_inputs(
         }
         for d in deal_list
     ]
-    given: dict[str, Sequence[Any]] = {
-        "leads": list(leads),
-        "level_rates": list(level_rates),
-        "adjustments": list(adjustments),
-        "metrics": list(metrics),
-        "counts": list(counts),
-        "deal_state": list(deal_state),
-        "award_state": list(award_state),
-        "balances": list(balances),
-    }
-    frames = {
-        "deals": _frame(deal_rows, DEAL_SCHEMA),
-        "credits": _frame(credits, CREDIT_SCHEMA),
-        **{name: _frame([asdict(r) for r in rows], SCHEMAS[name]) for name, rows in given.items()},
-    }
-    return make_inputs(period, **frames)
+    return _frame(deal_rows, DEAL_SCHEMA), _frame(credits, CREDIT_SCHEMA)
 
 
 def _frame(rows: list[dict[str, Any]], schema: dict[str, pl.DataType]) -> pl.DataFrame:

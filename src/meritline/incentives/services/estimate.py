@@ -4,7 +4,7 @@ signed this month, their level rate and adjustment, their gate metrics."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,13 +15,14 @@ from meritline.core.errors import DomainError
 from meritline.core.money import format_fen
 from meritline.core.periods import Period, PeriodKind
 from meritline.incentives import access
-from meritline.incentives.engine import Adjustment, Deal, Plan, build_inputs
+from meritline.incentives.engine import Deal, Plan, make_inputs
 from meritline.incentives.engine.components.rate import bracket_of
+from meritline.incentives.engine.inputs import ADJUSTMENT_SCHEMA, METRIC_SCHEMA, deal_frames_of
 from meritline.incentives.engine.schema import Bracket, RateComponent, Role
 from meritline.incentives.errors import ErrorCode
 from meritline.incentives.models import PlanVersion
 from meritline.incentives.services.common import require, today
-from meritline.incentives.services.fetch import fetch_deals, level_rate_rows
+from meritline.incentives.services.fetch import deal_frames, level_rates
 from meritline.incentives.services.measures import FrameSource, measure
 from meritline.incentives.services.plans import IN_FORCE, plan_of
 from meritline.incentives.services.runs import evaluate_or_refuse
@@ -124,7 +125,7 @@ def estimate(
     _check(actor, employee, amount_fen)
     day = on or today()
     period = Period.containing(day, PeriodKind.MONTH)
-    own, _labels = fetch_deals(period, {employee.pk}, signed_only=True)
+    own, credits = deal_frames(period, {employee.pk}, signed_only=True)
     segment = sales_frames.segment()
     deal = Deal(
         deal_id=HYPOTHETICAL,
@@ -139,23 +140,29 @@ def estimate(
         customer_kind=customer_kind,
         lead_source_kind=lead_source_kind,
     )
-    adjustments = [Adjustment(e, r) for e, r in adjustments_on(period.start, [employee.pk]).items()]
+    hypothetical, _none = deal_frames_of([deal])
+    with_deal = pl.concat([own, hypothetical], how="vertical_relaxed")
+    adjustments = pl.DataFrame(
+        list(adjustments_on(period.start, [employee.pk]).items()),
+        schema=ADJUSTMENT_SCHEMA,
+        orient="row",
+    )
     results = []
     for version in _versions(day):
         plan = plan_of(version)
-        metrics = []
+        values = []
         if any(getattr(c, "gate", None) for c in plan.components):
             source = FrameSource(user=employee.user) if employee.user_id else FrameSource()
-            metrics, _counts = measure(
-                plan, period, source, payees=[employee.pk], with_counts=False
-            )
-        frames = []
+            values, _counts = measure(plan, period, source, payees=[employee.pk], with_counts=False)
+        metrics = pl.DataFrame([asdict(v) for v in values], schema=METRIC_SCHEMA, orient="row")
         # One lookup of the level rates serves both runs (the deals before are a subset).
-        rates = level_rate_rows(plan, [*own, deal], period)
-        for deals in (own, [*own, deal]):
-            inputs = build_inputs(
+        rates = level_rates(plan, with_deal, period)
+        frames = []
+        for deals in (own, with_deal):
+            inputs = make_inputs(
                 period,
                 deals=deals,
+                credits=credits,
                 level_rates=rates,
                 adjustments=adjustments,
                 metrics=metrics,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -37,13 +36,10 @@ from meritline.incentives.engine import (
     Adjustment,
     AwardState,
     Balance,
-    Deal,
     DealState,
     Inputs,
     Lead,
-    LevelRate,
     Plan,
-    Split,
     make_inputs,
 )
 from meritline.incentives.engine.inputs import SCHEMAS
@@ -120,10 +116,19 @@ def _among(column: str, values: Iterable[int]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def read_frame(
+    sql: str, params: Sequence[Any], schema: dict[str, pl.DataType], *, few: bool = False
+) -> pl.DataFrame:
     """The rows of ``sql`` as a frame of ``schema`` (columns in order). On PostgreSQL the
     rows come as CSV through ``COPY (…) TO STDOUT`` into a temporary file that polars
-    parses in parallel; elsewhere the cursor's rows are written to it the same way."""
+    parses in parallel — or, for ``few`` rows (one person's), straight from the cursor,
+    whose values psycopg has already typed; elsewhere the cursor's rows are written to a
+    CSV file the same way."""
+    if few and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+            rows = cursor.fetchall()
+        return pl.DataFrame(rows, schema=schema, orient="row")
     with tempfile.TemporaryDirectory(prefix="meritline-fetch-") as folder:
         path = Path(folder) / "rows.csv"
         with connection.cursor() as cursor, path.open("wb") as out:
@@ -147,6 +152,8 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) 
 
 
 # Deals
+
+FEW_PAYEES = 20  # a scope this small reads its rows straight from the cursor
 
 
 def _selection(
@@ -201,7 +208,7 @@ _RAW_DEAL = {
 }
 
 
-def _deal_rows(where: str, params: list[Any]) -> pl.DataFrame:
+def _deal_rows(where: str, params: list[Any], few: bool = False) -> pl.DataFrame:
     number, signed = _col(DealRow, "number"), _col(DealRow, "signed_on")
     sql = (
         f"SELECT d.id, CASE WHEN d.{number} IS NULL OR d.{number} = '' "  # noqa: S608 - quoted names, bound values
@@ -217,20 +224,23 @@ def _deal_rows(where: str, params: list[Any]) -> pl.DataFrame:
         f"LEFT JOIN {_table(LeadRow)} l ON l.id = d.{_col(DealRow, 'lead')} "
         f"WHERE {where} ORDER BY d.id"
     )
-    return read_frame(sql, params, _RAW_DEAL)
+    return read_frame(sql, params, _RAW_DEAL, few=few)
 
 
-def _sums(model: type[models.Model], day: str, where: str, params: list[Any], end: date) -> Any:
+def _sums(
+    model: type[models.Model], day: str, where: str, params: list[Any], end: date, few: bool
+) -> Any:
     deal = _col(model, "deal")
     sql = (
         f"SELECT {deal}, SUM({_col(model, 'amount_fen')}) FROM {_table(model)} "  # noqa: S608 - quoted names, bound values
         f"WHERE {_col(model, day)} <= %s AND {deal} IN "
         f"(SELECT d.id FROM {_table(DealRow)} d WHERE {where}) GROUP BY {deal}"
     )
-    return read_frame(sql, [end.isoformat(), *params], {"deal_id": I64, "total": I64})
+    schema = {"deal_id": I64, "total": I64}
+    return read_frame(sql, [end.isoformat(), *params], schema, few=few)
 
 
-def _split_rows(where: str, params: list[Any]) -> pl.DataFrame:
+def _split_rows(where: str, params: list[Any], few: bool = False) -> pl.DataFrame:
     deal = _col(DealSplit, "deal")
     share = _col(DealSplit, "share")
     sql = (
@@ -239,7 +249,7 @@ def _split_rows(where: str, params: list[Any]) -> pl.DataFrame:
         f"ORDER BY {deal}, {share} DESC, id"
     )
     schema = {"deal_id": I64, "employee_id": I64, "share": SCHEMAS["credits"]["share"]}
-    rows = read_frame(sql, params, schema)
+    rows = read_frame(sql, params, schema, few=few)
     return rows.with_columns(pl.int_range(pl.len()).over("deal_id").cast(I64).alias("split_index"))
 
 
@@ -279,10 +289,11 @@ def deal_frames(
     splits, largest share first; deals without splits get none, i.e. the owner alone).
     ``signed_only``: only the deals signed in the period (see ``_selection``)."""
     where, params = _selection(period, scope_ids, signed_only)
-    deals = _deal_rows(where, params)
-    credits = _split_rows(where, params)
-    collected = _sums(Collection, "received_on", where, params, period.end)
-    refunded = _sums(Refund, "refunded_on", where, params, period.end)
+    few = scope_ids is not None and len(scope_ids) <= FEW_PAYEES
+    deals = _deal_rows(where, params, few)
+    credits = _split_rows(where, params, few)
+    collected = _sums(Collection, "received_on", where, params, period.end, few)
+    refunded = _sums(Refund, "refunded_on", where, params, period.end, few)
     kinds = pl.col("lead_source_kind").fill_null("").replace_strict(SOURCE_KINDS, default="self")
     collaborators = credits.group_by("deal_id").agg((pl.len() > 1).alias("has_collaborators"))
     deals = (
@@ -304,21 +315,6 @@ def deal_frames(
     )
     deals = deals.with_columns(_team_leads(deals).alias("team_lead_id"))
     return deals.select(list(SCHEMAS["deals"])), credits
-
-
-def fetch_deals(
-    period: Period, scope_ids: set[int] | None, signed_only: bool = False
-) -> tuple[list[Deal], dict[int, str]]:
-    """The period's deals as engine dataclasses (for small callers: the estimator), and
-    their labels by id."""
-    deals, credits = deal_frames(period, scope_ids, signed_only)
-    splits: dict[int, list[Split]] = defaultdict(list)
-    for deal_id, employee, share, _index in credits.iter_rows():
-        splits[deal_id].append(Split(employee, share))
-    out = []
-    for row in deals.drop("has_collaborators").iter_rows(named=True):
-        out.append(Deal(**row, splits=tuple(splits.get(row["deal_id"], ()))))
-    return out, {deal.deal_id: deal.number for deal in out}
 
 
 def fetch_leads(period: Period, scope_ids: set[int] | None) -> list[Lead]:
@@ -387,17 +383,10 @@ def _level_rate_pairs(plan: Plan, deals: pl.DataFrame, period: Period) -> pl.Dat
     return pl.concat(parts).drop_nulls().unique()
 
 
-def level_rate_rows(plan: Plan, deals: list[Deal], period: Period) -> list[LevelRate]:
-    """A level rate for each payee of a ``level_rate`` tier on each signing date it needs
-    (dataclass deals: the estimator)."""
-    columns = ["signed_on", *sorted(set(_ROLE_COLUMN.values()))]
-    frame = pl.DataFrame(
-        [[getattr(d, c) for c in columns] for d in deals],
-        schema={c: DATE if c == "signed_on" else I64 for c in columns},
-        orient="row",
-    )
-    rates = level_rate_frame(_level_rate_pairs(plan, frame, period))
-    return [LevelRate(*row) for row in rates.iter_rows()]
+def level_rates(plan: Plan, deals: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """The level rate in force for each payee of a ``level_rate`` tier on each signing
+    date in the period of ``deals`` (``DEAL_SCHEMA``), as the ``level_rates`` frame."""
+    return level_rate_frame(_level_rate_pairs(plan, deals, period))
 
 
 def _frame(rows: Sequence[Any], name: str) -> pl.DataFrame:
@@ -457,7 +446,7 @@ def fetch(
         deals=deals,
         credits=credits,
         leads=_frame(leads, "leads"),
-        level_rates=level_rate_frame(_level_rate_pairs(plan, deals, period)),
+        level_rates=level_rates(plan, deals, period),
         adjustments=_frame(
             [Adjustment(e, r) for e, r in sorted(adjustments.items())], "adjustments"
         ),
