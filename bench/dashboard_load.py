@@ -182,11 +182,13 @@ def main() -> None:
     print(f"  employees: {counts}")
     print(f"  clones enrolled in the open cycles: {enrol():,}")
     _cycles()
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh rows: plan with statistics, as autovacuum would
+        cursor.execute("ANALYZE")
     work = Path(tempfile.mkdtemp(prefix="meritline-dash-"))
     sessions = work / "sessions.json"
     _sessions(sessions)
-    from django.db import connection
-
     connection.close()
     low, high = args.wait.split(",")
     env = {

@@ -4,7 +4,7 @@ signed this month, their level rate and adjustment, their gate metrics."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -157,16 +157,22 @@ def estimate(
         metrics = pl.DataFrame([asdict(v) for v in values], schema=METRIC_SCHEMA, orient="row")
         # One lookup of the level rates serves both runs (the deals before are a subset).
         rates = level_rates(plan, with_deal, period)
+        after = make_inputs(
+            period,
+            deals=with_deal,
+            credits=credits,
+            level_rates=rates,
+            adjustments=adjustments,
+            metrics=metrics,
+        )
+        hypothetical_id = pl.col("deal_id") == HYPOTHETICAL
+        before = replace(
+            after,
+            deals=after.deals.filter(~hypothetical_id),
+            credits=after.credits.filter(~hypothetical_id),
+        )
         frames = []
-        for deals in (own, with_deal):
-            inputs = make_inputs(
-                period,
-                deals=deals,
-                credits=credits,
-                level_rates=rates,
-                adjustments=adjustments,
-                metrics=metrics,
-            )
+        for inputs in (before, after):
             lines = evaluate_or_refuse(plan, inputs, "reference").lines
             frames.append(lines.filter(pl.col("payee_id") == employee.pk))
         before, after = (int(f["amount_fen"].sum() or 0) for f in frames)

@@ -124,11 +124,15 @@ def read_frame(
     parses in parallel — or, for ``few`` rows (one person's), straight from the cursor,
     whose values psycopg has already typed; elsewhere the cursor's rows are written to a
     CSV file the same way."""
-    if few and connection.vendor == "postgresql":
+    if few:
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
             rows = cursor.fetchall()
-        return pl.DataFrame(rows, schema=schema, orient="row")
+        if connection.vendor == "postgresql":
+            return pl.DataFrame(rows, schema=schema, orient="row")
+        buffer = io.StringIO()
+        csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
+        return _parse_csv(buffer.getvalue().encode(), schema)
     with tempfile.TemporaryDirectory(prefix="meritline-fetch-") as folder:
         path = Path(folder) / "rows.csv"
         with connection.cursor() as cursor, path.open("wb") as out:
@@ -146,9 +150,13 @@ def read_frame(
                     writer.writerows(rows)
                 text.flush()
                 text.detach()
-        if path.stat().st_size == 0:
-            return pl.DataFrame(schema=schema)
-        return pl.read_csv(path, has_header=False, new_columns=list(schema), schema=schema)
+        return _parse_csv(path, schema)
+
+
+def _parse_csv(source: Path | bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    if (source.stat().st_size if isinstance(source, Path) else len(source)) == 0:
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(source, has_header=False, new_columns=list(schema), schema=schema)
 
 
 # Deals

@@ -18,6 +18,7 @@ from meritline.org.models import Assignment
 
 I64, DATE = pl.Int64(), pl.Date()
 RATES_SCHEMA = {"employee_id": I64, "valid_from": DATE, "rate": RATE_DTYPE}
+FEW_ROWS = 32  # up to this many lookups, plain Python beats polars' as-of join
 
 
 def _spans(rows: list[tuple[object, ...]], value: pl.DataType) -> pl.DataFrame:
@@ -32,6 +33,8 @@ def in_force(left: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
     rows = left.select(pl.col("key").cast(I64), pl.col("day").cast(DATE)).with_row_index("_row")
     if rows.height == 0 or spans.height == 0:
         return pl.Series("value", [None] * rows.height, dtype=spans.schema["value"])
+    if rows.height <= FEW_ROWS:
+        return _in_force_few(rows, spans)
     spans = spans.sort("valid_from")
     found = (
         rows.drop_nulls(["key", "day"])
@@ -60,6 +63,24 @@ def in_force(left: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
     direct = found.filter(pl.col("valid_from").is_not_null() & covers).select("_row", "value")
     picked = pl.concat([direct, exact])
     return rows.join(picked, on="_row", how="left").sort("_row")["value"]
+
+
+def _in_force_few(rows: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
+    """``in_force`` for a few rows (one person's estimate) in plain Python: polars' joins
+    cost more than they save on a handful of rows. Same choice: the latest-starting span
+    that covers the day (of equal starts, the later one given)."""
+    by_key: dict[object, list[tuple[date, date | None, object]]] = {}
+    for key, start, end, value in spans.select("key", "valid_from", "valid_to", "value").rows():
+        by_key.setdefault(key, []).append((start, end, value))
+    values = []
+    for key, day in rows.select("key", "day").rows():
+        best: tuple[date, object] | None = None
+        for start, end, value in by_key.get(key, ()) if day is not None else ():
+            covers = start is not None and start <= day and (end is None or day <= end)
+            if covers and (best is None or start >= best[0]):
+                best = (start, value)
+        values.append(None if best is None else best[1])
+    return pl.Series("value", values, dtype=spans.schema["value"])
 
 
 def level_rate_frame(pairs: pl.DataFrame) -> pl.DataFrame:
