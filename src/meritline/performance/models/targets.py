@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meritline.org.models import Department, Employee, Platform
 
@@ -37,7 +38,7 @@ class Target(models.Model):
     )
     period = models.CharField(_("period"), max_length=8)
     metric = models.CharField(_("KPI"), max_length=64)
-    value = models.DecimalField(_("target"), max_digits=24, decimal_places=6)
+    value = models.DecimalField(pgettext_lazy("KPI", "target"), max_digits=24, decimal_places=6)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -45,7 +46,7 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["period", "metric", "level", "owner_key"]
-        verbose_name = _("target")
+        verbose_name = pgettext_lazy("KPI", "target")
         verbose_name_plural = _("targets")
         constraints = [
             models.UniqueConstraint(

@@ -146,7 +146,7 @@ class KeyResult(models.Model):
     title = models.CharField(_("key result"), max_length=200)
     measure = models.CharField(_("measured as"), max_length=16, choices=Measure.choices)
     start_value = models.DecimalField(_("start"), **VALUE, default=Decimal(0))
-    target_value = models.DecimalField(_("target"), **VALUE, default=Decimal(1))
+    target_value = models.DecimalField(pgettext_lazy("okr", "target"), **VALUE, default=Decimal(1))
     current_value = models.DecimalField(_("current value"), **VALUE, default=Decimal(0))
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
     metric = models.CharField(_("computed from the metric"), max_length=64, blank=True)
