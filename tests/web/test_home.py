@@ -113,6 +113,25 @@ def test_employee_sees_her_own_card_and_nobody_else(client, world) -> None:
     assert f"/org/employees/{world.chenjing.pk}/" in html or "Open my profile" not in html
 
 
+def test_an_employee_finds_her_own_pages_on_the_home_page(client, world) -> None:
+    client.force_login(world.employee)
+    html = client.get("/").content.decode()
+    for url in (
+        "/analytics/me/",
+        "/sales/leads/mine/",
+        "/incentives/statements/",
+        "/performance/reviews/",
+        "/inbox/",
+    ):
+        assert f'href="{url}' in html, url
+
+
+def test_a_login_without_an_employee_record_has_no_pages_of_its_own(client, db) -> None:
+    user = f.UserFactory(username="robot")
+    client.force_login(user)
+    assert 'href="/analytics/me/"' not in client.get("/").content.decode()
+
+
 def test_login_without_person_or_role_still_gets_a_home(client, db) -> None:
     user = f.UserFactory(username="lonely")
     client.force_login(user)
