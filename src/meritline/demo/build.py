@@ -16,7 +16,7 @@ from meritline.core import audit, crypto
 from meritline.core.access import Role, forget_scope
 from meritline.core.models import AuditLog, User
 from meritline.demo import catalogue as c
-from meritline.demo import incentives_demo, performance_demo, sales_history
+from meritline.demo import incentives_demo, okr_demo, performance_demo, reviews_demo, sales_history
 from meritline.demo.plan import Person, Plan, Segment, make_plan
 from meritline.org.models import (
     Assignment,
@@ -130,6 +130,8 @@ def wipe() -> dict[str, int]:
         "employees": Employee.objects.count(),
         "departments": Department.objects.count(),
         "role_grants": RoleGrant.objects.count(),
+        **okr_demo.wipe(),
+        **reviews_demo.wipe(),
         **performance_demo.wipe(),
         **incentives_demo.wipe(),
         **sales_history.wipe(),
@@ -160,6 +162,8 @@ def build(*, seed: int = c.DEFAULT_SEED) -> Summary:
     finance = User.objects.get(username="zhouting")
     incentives = incentives_demo.generate(admin=actor, finance=finance)
     performance = performance_demo.generate(admin=actor)
+    reviews = reviews_demo.generate(admin=actor)
+    okrs = okr_demo.generate(admin=actor)
     counts = {
         "entities": LegalEntity.objects.count(),
         "regions": Region.objects.count(),
@@ -177,6 +181,8 @@ def build(*, seed: int = c.DEFAULT_SEED) -> Summary:
         **sales,
         **incentives,
         **performance,
+        **reviews,
+        **okrs,
     }
     audit.record(
         actor=None,

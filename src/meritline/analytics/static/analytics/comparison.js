@@ -16,7 +16,9 @@
       xAxis: { type: "value", axisLabel: axis, splitLine: { lineStyle: { color: "#eef1f5" } } },
       yAxis: { type: "category", data: data.platforms, axisLabel: axis, inverse: true },
       series: [{ name: data.mean_label, type: "bar", data: data.mean, itemStyle: { color: "#206bc4" },
-        label: { show: true, position: "right" } }]
+        label: { show: true, position: "right", formatter: function (p) {
+          return p.value == null ? "" : Number(p.value).toFixed(2);
+        } } }]
     });
     charts.push(bars);
   }
