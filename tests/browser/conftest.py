@@ -85,7 +85,9 @@ def login(pg, username: str, password: str = "demo12345") -> None:
 
 
 def shot(pg, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    """A full-page screenshot as ``name``.png under the artifacts (``name`` may hold a
+    sub-folder, e.g. ``analytics/dashboard``)."""
     path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(path), full_page=True)
     return path

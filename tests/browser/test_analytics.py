@@ -4,24 +4,14 @@ performance report with what to improve, and 张伟's platform comparison with i
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from tests.analytics.conftest import aw  # noqa: F401 - the analytics cast
-from tests.browser.conftest import ARTIFACTS, login
+from tests.browser.conftest import login, shot
 from tests.performance.conftest import chenjing_sales, pw  # noqa: F401 - the performance cast
 from tests.sales.conftest import sw  # noqa: F401 - the sales cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(os.environ.get("MERITLINE_SHOTS", str(ARTIFACTS / "analytics")))
-
-
-def shot(pg, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_chenjing_sees_where_she_stands_on_her_phone(phone, aw):  # noqa: F811
@@ -33,16 +23,16 @@ def test_chenjing_sees_where_she_stands_on_her_phone(phone, aw):  # noqa: F811
     assert "¥500,000.00" in phone.content()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the dashboard is {width}px wide on a 390px phone"
-    shot(phone, "dashboard-phone")
+    shot(phone, "analytics/dashboard-phone")
 
     phone.goto(phone.base_url + "/analytics/leaderboards/")
     mine = phone.locator("tr.ml-board-me")
     assert mine.count() == 1 and "陈静" in mine.inner_text()
-    shot(phone, "leaderboard-phone")
+    shot(phone, "analytics/leaderboard-phone")
 
     phone.goto(phone.base_url + "/analytics/report/")
     assert "陈静" in phone.content()
-    shot(phone, "report-phone")
+    shot(phone, "analytics/report-phone")
 
 
 def test_the_manager_compares_platforms_with_charts(page, aw):  # noqa: F811
@@ -52,7 +42,7 @@ def test_the_manager_compares_platforms_with_charts(page, aw):  # noqa: F811
     page.wait_for_selector("#compare-trend svg")
     assert "政企大客户部" in page.content()
     page.wait_for_timeout(1500)  # let ECharts finish drawing before the screenshot
-    shot(page, "platform-comparison")
+    shot(page, "analytics/platform-comparison")
 
 
 def test_a_rep_may_not_compare_platforms(page, aw):  # noqa: F811
