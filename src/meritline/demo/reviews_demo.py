@@ -115,13 +115,13 @@ def _answer(rng: random.Random, appraisal: Appraisal, token: str) -> None:
     login = appraisal.employee.user.username if appraisal.employee.user_id else ""
     peers_answered = 0
     for assignment in appraisal.review_assignments.select_related("rater__user").order_by("pk"):
-        if assignment.group == ReviewGroup.CUSTOMER:
-            continue
+        if assignment.group == ReviewGroup.CUSTOMER or not assignment.rater.user_id:
+            continue  # customers answer through their link; people without a login cannot
         if assignment.group == ReviewGroup.PEER:
             if login in FEW_PEERS and peers_answered >= 2:
                 continue
             peers_answered += 1
-        elif rng.random() < UNANSWERED or not assignment.rater.user_id:
+        elif rng.random() < UNANSWERED:
             continue
         scores = {item: str(_score(rng, low, high)) for item in items}
         review_submit(
