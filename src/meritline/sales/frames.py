@@ -216,18 +216,25 @@ def _customers(customers: QuerySet[Customer]) -> pl.DataFrame:
 # Scoped to a user
 
 
-def _visible_deals(user: Any, since: date | None) -> QuerySet[Deal]:
-    """The deals the user sees; with ``since``, those signed since then and the older
-    ones with a collection or refund since then (which count in a window's
-    collection_amount and sales_amount whenever their deal was signed)."""
-    deals = Deal.objects.filter(deal_scope_q(scope_for(user)))
-    if since is None:
-        return deals
-    return deals.filter(
+def _since_q(since: date, among: Any = None) -> Q:
+    """Deals signed since ``since``, or older ones with a collection or refund since then
+    (which count in a window's collection_amount and sales_amount whenever their deal was
+    signed). ``among`` (deal ids) narrows the payment lookups to those deals."""
+    paid = Collection.objects.filter(received_on__gte=since)
+    refunded = Refund.objects.filter(refunded_on__gte=since)
+    if among is not None:
+        paid, refunded = paid.filter(deal_id__in=among), refunded.filter(deal_id__in=among)
+    return (
         Q(signed_on__gte=since)
-        | Q(pk__in=Collection.objects.filter(received_on__gte=since).values("deal_id"))
-        | Q(pk__in=Refund.objects.filter(refunded_on__gte=since).values("deal_id"))
+        | Q(pk__in=paid.values("deal_id"))
+        | Q(pk__in=refunded.values("deal_id"))
     )
+
+
+def _visible_deals(user: Any, since: date | None) -> QuerySet[Deal]:
+    """The deals the user sees; with ``since``, see ``_since_q``."""
+    deals = Deal.objects.filter(deal_scope_q(scope_for(user)))
+    return deals if since is None else deals.filter(_since_q(since))
 
 
 def deals_frame(*, user: Any, since: date | None = None) -> pl.DataFrame:
@@ -290,33 +297,18 @@ _LITERAL_IDS = 10_000  # above this, ids go to the database as a subquery, not a
 
 
 def _person_deal_ids(employee_id: int, since: date | None) -> list[int] | QuerySet[Any]:
-    """The deals credited to ``employee_id`` (see ``_visible_deals`` for ``since``). As a
-    list of ids looked up through the split index: a filter on a short list of ids keeps
-    PostgreSQL on the primary keys, where the OR of subqueries scanned every deal."""
+    """The deals credited to ``employee_id`` (with ``since``, see ``_since_q``), as a list
+    of ids found through the split index: a filter on a short list of ids keeps PostgreSQL
+    on the primary keys, where the OR of scope subqueries scanned every deal. Very many
+    ids stay a subquery."""
     credited = DealSplit.objects.filter(employee_id=employee_id).values_list("deal_id", flat=True)
     ids = sorted(set(credited))
-    if len(ids) > _LITERAL_IDS:
-        if since is None:
-            return credited
-        return (
-            Deal.objects.filter(pk__in=credited)
-            .filter(
-                Q(signed_on__gte=since)
-                | Q(pk__in=Collection.objects.filter(received_on__gte=since).values("deal_id"))
-                | Q(pk__in=Refund.objects.filter(refunded_on__gte=since).values("deal_id"))
-            )
-            .values("pk")
-        )
+    among: list[int] | QuerySet[Any] = ids if len(ids) <= _LITERAL_IDS else credited
     if since is None or not ids:
-        return ids
-    kept = set(Deal.objects.filter(pk__in=ids, signed_on__gte=since).values_list("pk", flat=True))
-    for model, day in ((Collection, "received_on"), (Refund, "refunded_on")):
-        kept.update(
-            model.objects.filter(deal_id__in=ids, **{f"{day}__gte": since}).values_list(
-                "deal_id", flat=True
-            )
-        )
-    return sorted(kept)
+        return among
+    kept = Deal.objects.filter(pk__in=among).filter(_since_q(since, among))
+    pks = kept.values_list("pk", flat=True)
+    return sorted(pks) if among is ids else pks
 
 
 def person_frames(
