@@ -47,6 +47,24 @@ def test_the_default_set_takes_the_supervisor_from_the_org_tree_self_and_chosen_
     assert again == [] and ReviewAssignment.objects.count() == 4
 
 
+def test_the_default_set_leaves_out_a_supervisor_who_has_left_and_refuses_such_a_peer(rw):  # noqa: F811
+    from meritline.core.errors import DomainError
+    from meritline.org.models import EmployeeStatus
+
+    w = rw.w
+    type(w.zhangwei).objects.filter(pk__in=[w.zhangwei.pk, w.zhouting.pk]).update(
+        status=EmployeeStatus.LEFT
+    )
+    w.zhouting.refresh_from_db()
+    with pytest.raises(DomainError, match="已离职"):
+        review_assign_defaults(
+            actor=w.hr_admin, appraisal=rw.appraisal(w.chenjing), peers=[w.zhouting]
+        )
+    assert ReviewAssignment.objects.count() == 0
+    made = review_assign_defaults(actor=w.hr_admin, appraisal=rw.appraisal(w.chenjing))
+    assert {(a.group, a.rater.name) for a in made} == {("self", "陈静")}
+
+
 def test_subordinates_are_in_the_default_set_only_when_the_cycle_weighs_them(world):
     from tests.performance.test_reviews_cast import ReviewWorld, open_cycle
 

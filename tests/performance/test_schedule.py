@@ -16,7 +16,7 @@ from meritline.core.models import AuditLog
 from meritline.performance.models import Cycle
 from meritline.performance.services.cycles import cycle_open
 from meritline.performance.services.schedule import cycles_open_due, platform_cadence
-from meritline.performance.tasks_manage import open_due_cycles
+from meritline.performance.tasks import open_due_cycles
 from meritline.sales.models import PlatformStage
 
 

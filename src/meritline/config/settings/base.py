@@ -182,6 +182,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sales.tasks.sla_scan_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Appraisal cycles due by each platform's cadence (PRF-3), then review reminders.
+    "performance-open-due-cycles": {
+        "task": "performance.tasks.open_due_cycles",
+        "schedule": crontab(hour=6, minute=10),
+    },
+    "performance-review-reminders": {
+        "task": "performance.tasks.send_review_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -172,7 +172,8 @@ def review_assign(
 
 
 def default_raters(appraisal: Appraisal) -> list[tuple[str, Employee]]:
-    """Supervisor (the manager on the cycle's reference day), self, and direct reports."""
+    """Supervisor (the manager on the cycle's reference day), self, and direct reports —
+    those still working here."""
     day = appraisal.cycle.as_of
     current = assignments_on(day).filter(employee__status=EmployeeStatus.ACTIVE)
     found: list[tuple[str, Employee]] = []
@@ -180,6 +181,7 @@ def default_raters(appraisal: Appraisal) -> list[tuple[str, Employee]]:
     if mine is not None and mine.manager is not None:
         found.append((ReviewGroup.SUPERVISOR, mine.manager))
     found.append((ReviewGroup.SELF, appraisal.employee))
+    found = [(group, person) for group, person in found if person.status == EmployeeStatus.ACTIVE]
     reports = current.filter(manager_id=appraisal.employee_id).select_related("employee")
     found += [(ReviewGroup.SUBORDINATE, a.employee) for a in reports.order_by("employee_id")]
     return found
@@ -195,11 +197,10 @@ def review_assign_defaults(
     appraisal = _locked_appraisal(actor, appraisal)
     rules = cycle_rater_rules(appraisal.cycle)
     weighted = {g.value for g, w in rules.weights.items() if w > 0}
-    for peer in peers:
-        if peer.pk == appraisal.employee_id:
-            _check_rater(appraisal, ReviewGroup.PEER, peer)  # raises self_as_peer
-    if peers and ReviewGroup.PEER not in weighted:
+    if peers:
         require_weighted(rules, ReviewGroup.PEER)
+    for peer in peers:
+        _check_rater(appraisal, ReviewGroup.PEER, peer)  # not themself, still here
     wanted = [*default_raters(appraisal), *((ReviewGroup.PEER, p) for p in peers)]
     taken = set(
         ReviewAssignment.objects.filter(appraisal=appraisal, rater__isnull=False).values_list(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from meritline.core import audit
 from meritline.core.errors import DomainError
 from meritline.org.models import Department, Employee
+from meritline.org.selectors import assignments_on, reporting_subtree, today
 from meritline.performance.okr import access
 from meritline.performance.okr.errors import ErrorCode
 from meritline.performance.okr.models import LEVEL_RANK, Level, Objective, Visibility
@@ -31,6 +32,22 @@ def _check_level(*, actor: Any, level: str, team: Department | None) -> None:
             ErrorCode.COMPANY_ONLY_HR,
             _("Only an HR admin may set company objectives."),
             field="level",
+        )
+
+
+def _check_team(*, actor: Any, owner: Employee, team: Department) -> None:
+    """A team objective's key results may add up the team's sales: the team must be the
+    owner's own (theirs or one of the people they lead) unless HR sets it."""
+    if access.is_hr_admin(actor):
+        return
+    people = reporting_subtree([owner.pk])
+    teams = assignments_on(today()).filter(employee_id__in=people).values_list("department_id")
+    if not Department.objects.filter(pk=team.pk, pk__in=teams).exists():
+        raise DomainError(
+            ErrorCode.INVALID,
+            _("%(team)s is not %(owner)s's team: choose the team they lead or work in.")
+            % {"team": team.name, "owner": owner.name},
+            field="team",
         )
 
 
@@ -94,6 +111,8 @@ def objective_create(
         _("You may set objectives only for yourself and the people you manage."),
     )
     _check_level(actor=actor, level=level, team=team)
+    if level == Level.TEAM and team is not None:
+        _check_team(actor=actor, owner=owner, team=team)
     if visibility not in Visibility.values:
         raise DomainError(ErrorCode.INVALID, _("Choose who may see it."), field="visibility")
     if not owner.is_active:
