@@ -51,6 +51,18 @@ def test_a_team_objective_needs_its_team(world):
     assert err.value.code == "team_required"
 
 
+def test_a_team_objective_is_for_the_owners_own_team(world):
+    """A team objective may add up its team's sales: nobody may point it at another team."""
+    with translation.override("en"), pytest.raises(DomainError) as err:
+        _person(world, level=Level.TEAM, team=world.sales_south)  # 陈静 is in team A
+    assert err.value.code == "invalid" and err.value.field == "team"
+    assert "is not 陈静's team" in str(err.value.message)
+    assert not Objective.objects.exists()
+    assert _person(world, level=Level.TEAM, team=world.team_a).team == world.team_a
+    hr = _person(world, actor=world.hr_admin, level=Level.TEAM, team=world.sales_south)
+    assert hr.team == world.sales_south
+
+
 def test_a_bad_quarter_is_refused(world):
     with translation.override("zh-hans"), pytest.raises(DomainError) as err:
         _person(world, period="2026-13")

@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 PROGRESS_TTL = 6 * 3600
 # A job queued or calculating for longer than this was lost with its worker.
 STALE_AFTER = timedelta(hours=6)
-PHASES = ("queued", "fetching", "evaluating", "adjusting", "saving")
 
 
 def _progress_key(job_id: int) -> str:
@@ -68,10 +67,13 @@ def _busy(job: CalculationJob) -> DomainError:
     return DomainError(ErrorCode.RUN_BUSY, message % {"time": when})
 
 
+def _is_stale(job: CalculationJob) -> bool:
+    return (job.started_at or job.queued_at) <= now() - STALE_AFTER
+
+
 def _end_stale(job: CalculationJob) -> bool:
     """Mark a job lost with its worker as failed; True if it was."""
-    since = job.started_at or job.queued_at
-    if since > now() - STALE_AFTER:
+    if not _is_stale(job):
         return False
     with translation.override(job.language):
         job.failure = _("The calculation stopped without finishing (its worker was lost).")
@@ -100,6 +102,14 @@ def run_calculation_queue(
     version = PlanVersion.objects.select_related("plan").get(pk=plan_version.pk)
     require_in_force(version, parsed)
     scope_people(scope, parsed)
+    # Refuse before waiting on the run's lock: a worker holds it while it calculates.
+    under_way = CalculationJob.objects.filter(
+        run__plan_version=version, run__period=str(parsed), run__scope=scope,
+        status__in=ACTIVE_JOB,
+    )  # fmt: skip
+    for job in under_way:
+        if not _is_stale(job):
+            raise _busy(job)
     run = locked_run(version, str(parsed), scope)
     refuse_locked(run)
     _refuse_active(run)

@@ -133,7 +133,7 @@ def plan_version_submit(*, actor: Any, version: PlanVersion) -> PlanVersion:
     """Ask for approval of a draft."""
     require_manager(actor)
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
-    _require_status(version, {VersionStatus.DRAFT})
+    require_status(version, {VersionStatus.DRAFT})
     version.status = VersionStatus.PENDING
     version.save(update_fields=["status"])
     audit.record(
@@ -146,7 +146,17 @@ def plan_version_submit(*, actor: Any, version: PlanVersion) -> PlanVersion:
     return version
 
 
-def _require_status(version: PlanVersion, allowed: set[str]) -> None:
+def locked_version(version: PlanVersion, allowed: set[str]) -> PlanVersion:
+    """The version locked for a change of status, its plan row locked first: every
+    transition of a plan's versions (approve, retire, …) runs one at a time, so none
+    overwrites the validity another has just set."""
+    PlanRow.objects.select_for_update().get(pk=version.plan_id)
+    version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+    require_status(version, allowed)
+    return version
+
+
+def require_status(version: PlanVersion, allowed: set[str]) -> None:
     if version.status not in allowed:
         raise DomainError(
             ErrorCode.VERSION_STATUS,
@@ -160,9 +170,7 @@ def plan_version_approve(*, actor: Any, version: PlanVersion) -> PlanVersion:
     """Put a draft or pending version in force from its ``valid_from``; the version in
     force before it ends the day before. Finance or an HR admin, never the author."""
     require_manager(actor)
-    PlanRow.objects.select_for_update().get(pk=version.plan_id)
-    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
-    _require_status(version, {VersionStatus.DRAFT, VersionStatus.PENDING})
+    version = locked_version(version, {VersionStatus.DRAFT, VersionStatus.PENDING})
     if version.created_by_id == getattr(actor, "pk", None):
         raise DomainError(
             ErrorCode.OWN_VERSION, _("Someone other than its author must approve a plan version.")

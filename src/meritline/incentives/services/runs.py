@@ -168,8 +168,16 @@ def run_calculate(
     return run
 
 
+def _refuse_busy(run: Run) -> None:
+    if run.jobs.filter(status__in=ACTIVE_JOB).exists():
+        raise DomainError(
+            ErrorCode.RUN_BUSY, _("The run is being calculated; wait until it has finished.")
+        )
+
+
 def _transition(actor: Any, run: Run, source: str, target: str, action: str) -> Run:
     require_manager(actor)
+    _refuse_busy(run)  # before waiting on the lock a calculating worker holds
     run = Run.objects.select_for_update().get(pk=run.pk)
     if run.status != source:
         raise DomainError(
@@ -183,10 +191,7 @@ def _transition(actor: Any, run: Run, source: str, target: str, action: str) -> 
         )
     if run.calculated_at is None:
         raise DomainError(ErrorCode.RUN_STATUS, _("Calculate the run first."))
-    if run.jobs.filter(status__in=ACTIVE_JOB).exists():
-        raise DomainError(
-            ErrorCode.RUN_BUSY, _("The run is being calculated; wait until it has finished.")
-        )
+    _refuse_busy(run)
     run.status = target
     if target == RunStatus.APPROVED:
         run.approved_by, run.approved_at = actor, now()

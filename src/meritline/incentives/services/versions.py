@@ -17,19 +17,9 @@ from meritline.core.periods import Period
 from meritline.incentives.errors import ErrorCode
 from meritline.incentives.models import PlanVersion, Run, RunStatus, VersionStatus
 from meritline.incentives.services.common import now, require_manager
+from meritline.incentives.services.plans import locked_version
 
 MAX_REASON = 4000
-
-
-def _locked(version: PlanVersion, allowed: set[str]) -> PlanVersion:
-    version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
-    if version.status not in allowed:
-        raise DomainError(
-            ErrorCode.VERSION_STATUS,
-            _("Version %(version)s is %(status)s; this cannot be done now.")
-            % {"version": version.label, "status": VersionStatus(version.status).label},
-        )
-    return version
 
 
 def _reason(reason: str, message: str) -> str:
@@ -49,7 +39,7 @@ def _reason(reason: str, message: str) -> str:
 def plan_version_withdraw(*, actor: Any, version: PlanVersion) -> PlanVersion:
     """The author takes a pending version back to draft (nobody reviews it meanwhile)."""
     require_manager(actor)
-    version = _locked(version, {VersionStatus.PENDING})
+    version = locked_version(version, {VersionStatus.PENDING})
     if version.created_by_id != getattr(actor, "pk", None):
         raise DomainError(
             ErrorCode.NOT_AUTHOR,
@@ -71,7 +61,7 @@ def plan_version_withdraw(*, actor: Any, version: PlanVersion) -> PlanVersion:
 def plan_version_reject(*, actor: Any, version: PlanVersion, reason: str) -> PlanVersion:
     """A reviewer (never the author) sends a pending version back to draft, saying why."""
     require_manager(actor)
-    version = _locked(version, {VersionStatus.PENDING})
+    version = locked_version(version, {VersionStatus.PENDING})
     if version.created_by_id == getattr(actor, "pk", None):
         raise DomainError(
             ErrorCode.OWN_VERSION,
@@ -107,7 +97,7 @@ def plan_version_retire(
     on (``valid_to`` becomes the day before). Refused before the version starts, after it
     already ends, or over periods already approved or closed under it."""
     require_manager(actor)
-    version = _locked(version, {VersionStatus.APPROVED})
+    version = locked_version(version, {VersionStatus.APPROVED})
     if not isinstance(retire_from, date):
         raise DomainError(
             ErrorCode.REQUIRED,

@@ -74,7 +74,8 @@ def detail_context(
         and objective.grade_status in (GradeStatus.SUBMITTED, GradeStatus.REVIEWED)
     )
     computed = objective.score()
-    suggestion = objective.self_score or computed.quantize(CENT)
+    own = objective.self_score
+    suggestion = own if own is not None else computed.quantize(CENT)
     return {
         "objective": objective,
         "computed": computed,
@@ -87,7 +88,9 @@ def detail_context(
         "children": selectors.objective_list(user=user).filter(parent=objective),
         "check_in_form": CheckInForm(),
         "grade_form": GradeForm(initial={"score": suggestion}),
-        "review_form": GradeForm(initial={"score": objective.final_score or objective.self_score}),
+        "review_form": GradeForm(
+            initial={"score": objective.final_score if objective.final_score is not None else own}
+        ),
         **forms,
     }
 
