@@ -39,10 +39,6 @@ class Message(models.Model):
     def __str__(self) -> str:
         return self.subject
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Pending")

@@ -19,13 +19,7 @@ from meritline.performance.okr.models import (
     KeyResult,
     Level,
     Objective,
-    OkrPeriod,
 )
-
-
-def period_list(*, user: Any) -> QuerySet[OkrPeriod]:
-    """Every OKR period (quarters hold no personal data)."""
-    return OkrPeriod.objects.all()
 
 
 def objective_list(*, user: Any, period: str | None = None) -> QuerySet[Objective]:

@@ -40,7 +40,6 @@ class ReviewCode(StrEnum):
     SELF_MISMATCH = "self_mismatch"
     INACTIVE_RATER = "inactive_rater"
     ALREADY_ASSIGNED = "already_assigned"
-    NOT_ASSIGNED = "not_assigned"
     CYCLE_CLOSED = "cycle_closed"
     DEADLINE_PASSED = "deadline_passed"
     BAD_DEADLINE = "bad_deadline"

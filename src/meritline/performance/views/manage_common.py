@@ -3,8 +3,6 @@ other apps' pages), and who may do what."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 
 from meritline.core.access import scope_for
@@ -26,7 +24,6 @@ __all__ = [
     "may_manage",
     "may_read_all",
     "performance_view",
-    "person",
     "render_form",
     "require",
 ]
@@ -46,11 +43,3 @@ def may_lead(request: HttpRequest) -> bool:
 def may_read_all(request: HttpRequest) -> bool:
     """Those who read every appraisal (HR admins, finance, auditors) or lead people."""
     return scope_for(request.user).all_rows or may_lead(request)
-
-
-def person(user: Any) -> str:
-    """A login as the person behind it (or its username)."""
-    if user is None:
-        return ""
-    employee = getattr(user, "employee", None)
-    return employee.name if employee is not None else user.get_username()
