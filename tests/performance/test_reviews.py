@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import translation
 from django.utils import timezone, translation
 
 from meritline.core.errors import DomainError, PermissionDeniedError
