@@ -138,3 +138,15 @@ def test_the_cascade_hides_the_names_of_people_out_of_scope(pw):
     assert "陈静" in text.decode() and "刘洋" not in text.decode()
     assert "more outside your scope" in text.decode()
     assert client_for(w.employee).get("/performance/targets/cascade/").status_code == 403
+
+
+def test_a_gb18030_file_imports_and_a_malformed_or_foreign_file_is_refused(pw):
+    client = client_for(pw.w.hr_admin)
+    gbk = CSV_GOOD.replace("level,", "Level ,").encode("gb18030")
+    assert client.post("/performance/targets/import/", upload(gbk)).status_code == 302
+    assert Target.objects.count() == 5
+    huge_cell = "level,period,metric,value\n" + '"' + "x" * 200_000 + '",2026-Q4,deal_count,1\n'
+    for bad in (upload(huge_cell), upload(b"PK\x03\x04", name="targets.pdf")):
+        response = client.post("/performance/targets/import/", bad)
+        assert response.status_code == 400
+    assert Target.objects.count() == 5

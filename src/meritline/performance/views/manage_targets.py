@@ -4,8 +4,6 @@ employee showing where the children do not add up to their parent."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +17,7 @@ from meritline.core.errors import DomainError
 from meritline.core.listing import paginate
 from meritline.core.periods import Period, PeriodKind
 from meritline.metrics import METRICS
+from meritline.org.importers import FileRefused, read_table, read_upload
 from meritline.org.selectors import employee_list
 from meritline.performance import access, selectors
 from meritline.performance.forms import TargetForm, TargetImportForm
@@ -134,17 +133,14 @@ def target_new(request: HttpRequest) -> HttpResponse:
 
 
 def read_rows(upload: Any) -> list[TargetRow]:
-    """The rows of an uploaded CSV (UTF-8, with or without BOM), or a DomainError."""
-    if (getattr(upload, "size", 0) or 0) > MAX_IMPORT_BYTES:
-        raise DomainError("invalid", _("The file is larger than 2 MB."), field="file")
+    """The rows of an uploaded CSV (UTF-8 or GB18030) or XLSX file, read by the import
+    adapters every import uses, or a DomainError."""
     try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(
-            "invalid", _("The file is not UTF-8 text; save it as CSV UTF-8."), field="file"
-        ) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+        raw = read_upload(upload, limit=MAX_IMPORT_BYTES)
+        table = read_table(getattr(upload, "name", "") or "targets.csv", raw)
+    except FileRefused as exc:
+        raise DomainError("invalid", exc.message, field="file") from None
+    header = [name.strip().lower() for name in table.header]
     missing = [name for name in COLUMNS[:4] if name not in header]
     if missing:
         raise DomainError(
@@ -152,10 +148,11 @@ def read_rows(upload: Any) -> list[TargetRow]:
             _("The file has no column %(columns)s.") % {"columns": ", ".join(missing)},
             field="file",
         )
-    rows = []
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        rows.append(TargetRow(row=number, **{name: row.get(name, "") for name in COLUMNS}))
+    where = {name: header.index(name) if name in header else None for name in COLUMNS}
+    rows = [
+        TargetRow(row=row.number, **{name: row.get(where[name]).strip() for name in COLUMNS})
+        for row in table.rows
+    ]
     if not rows:
         raise DomainError("invalid", _("The file has no rows."), field="file")
     return rows
