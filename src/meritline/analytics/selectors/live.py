@@ -35,7 +35,7 @@ from meritline.performance.engine import (
     score_person,
 )
 from meritline.performance.models import Appraisal, Target, TargetLevel
-from meritline.performance.services.scoring import award_points, cycle_rules
+from meritline.performance.services.scoring import award_points, cycle_rules, kpi_value
 from meritline.sales import frames as sales_frames
 
 
@@ -91,17 +91,9 @@ def metric_values(
     )
     segment = sales_frames.segment() if any(METRICS[n].needs_segment for n in names) else None
     row = compute(names, frames, [window], groups=[employee_id], segment=segment).row(0, named=True)
-    values: dict[str, KpiValue | None] = {}
-    for item in items:
-        metric = item.metric or ""
-        if METRICS[metric].unit.is_ratio:
-            num, den = row.get(f"{metric}__num"), row.get(f"{metric}__den")
-            missing = num is None or den is None or den <= 0
-            values[item.id] = None if missing else KpiValue(num, den)
-        else:
-            value = row.get(metric)
-            values[item.id] = None if value is None else KpiValue(value, 1)
-    return values
+    values = {item.id: kpi_value(item.kind, item.metric, item.id, row, {}) for item in items}
+    # a ratio over nothing (0 / 0) is no value yet: the page shows values, not just scores
+    return {kpi: v if v is None or v.den > 0 else None for kpi, v in values.items()}
 
 
 def live_score(*, user: Any, appraisal: Appraisal) -> LiveScore:
@@ -113,19 +105,23 @@ def live_score(*, user: Any, appraisal: Appraisal) -> LiveScore:
     metric_items = [i for i in template.items if i.kind is KpiKind.METRIC and i.metric]
     values = metric_values(user, appraisal.employee_id, metric_items, period)
     for item in template.items:
-        if item.kind is KpiKind.MANUAL and item.id in appraisal.manual:
-            values[item.id] = KpiValue.of(Decimal(appraisal.manual[item.id]["value"]))
+        if item.kind is KpiKind.MANUAL:
+            values[item.id] = kpi_value(item.kind, None, item.id, {}, appraisal.manual)
         elif item.kind is KpiKind.RATING:
             values[item.id] = stored_value(appraisal.kpis, item.id)
-    keys = {item.metric or item.id: item.id for item in template.items}
-    targets = {
-        keys[metric]: value
-        for metric, value in Target.objects.filter(
+    own = dict(
+        Target.objects.filter(
             level=TargetLevel.EMPLOYEE,
             period=cycle.period,
             employee_id=appraisal.employee_id,
-            metric__in=list(keys),
+            metric__in=[item.metric or item.id for item in template.items],
         ).values_list("metric", "value")
+    )
+    # per item, as cycle_score does: two KPIs on one metric both take its target
+    targets = {
+        item.id: own[item.metric or item.id]
+        for item in template.items
+        if (item.metric or item.id) in own
     }
     scores = score_person(template, values, targets)
     rules = cycle_rules(cycle, {template.id: template}).blend

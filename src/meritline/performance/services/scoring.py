@@ -113,7 +113,7 @@ def kpi_values(appraisals: list[Appraisal], templates: dict[str, Template], peri
         template = templates[appraisal.template["id"]]
         mine = computed.get(appraisal.employee_id, {})
         for item in template.items:
-            value = _value(item.kind, item.metric, item.id, mine, appraisal.manual)
+            value = kpi_value(item.kind, item.metric, item.id, mine, appraisal.manual)
             target = targets.get((appraisal.employee_id, item.metric or item.id))
             if value is None and target is None:
                 continue
@@ -129,9 +129,11 @@ def kpi_values(appraisals: list[Appraisal], templates: dict[str, Template], peri
     return pl.DataFrame(rows, schema=VALUES_SCHEMA, orient="row")
 
 
-def _value(
+def kpi_value(
     kind: KpiKind, metric: str | None, kpi_id: str, row: dict[str, Any], manual: dict[str, Any]
 ) -> KpiValue | None:
+    """A metric KPI's value from the metrics engine's ``row``, a manual KPI's as entered
+    (a rating KPI has none here: it comes from the reviews)."""
     if kind is KpiKind.METRIC and metric:
         if METRICS[metric].unit.is_ratio:
             num, den = row.get(f"{metric}__num"), row.get(f"{metric}__den")
