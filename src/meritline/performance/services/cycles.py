@@ -55,6 +55,7 @@ from meritline.performance.services.evidence import (
     read_evidence,
     store_evidence,
 )
+from meritline.performance.services.templates import version_in_force
 from meritline.sales.selectors import platform_stage_on
 
 DEFAULT_CADENCE = {
@@ -180,9 +181,9 @@ def check_rules(
 
 def _candidates(day: date) -> list[_Candidate]:
     found = []
-    for template in KpiTemplate.objects.all():
-        version = template.versions.filter(valid_from__lte=day).order_by("-valid_from").first()
-        if version is not None and (version.valid_to is None or version.valid_to >= day):
+    for template in KpiTemplate.objects.prefetch_related("versions"):
+        version = version_in_force(template, day)
+        if version is not None:
             found.append(_Candidate(template, version))
     return found
 

@@ -109,8 +109,8 @@ def cycles_open_due(*, as_of: date, actor: Any = None) -> DueResult:
             if exc.code == ErrorCode.CYCLE_EXISTS:
                 result.existing.append(f"{platform.name} {period}")
                 continue
-            if exc.code not in (ErrorCode.NOBODY_IN_SCOPE, ErrorCode.AMBIGUOUS_TEMPLATE):
-                raise
+            # anything else wrong with one platform (no one in scope, an ambiguous
+            # template, rules or a cadence it no longer allows) must not stop the others
             result.skipped.append((f"{platform.name} {period}", str(exc)))
             continue
         result.opened.append(cycle)

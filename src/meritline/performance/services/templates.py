@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from meritline.core import audit
@@ -50,12 +49,14 @@ def check_items(items: Sequence[Mapping[str, Any]], *, template_id: str = "templ
 
 
 def version_in_force(template: KpiTemplate, day: date) -> KpiTemplateVersion | None:
-    return (
-        template.versions.filter(valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
+    """The version in force on ``day`` (from the prefetched versions when the caller
+    prefetched them: no query per template in a list)."""
+    found = [
+        v
+        for v in template.versions.all()
+        if v.valid_from <= day and (v.valid_to is None or v.valid_to >= day)
+    ]
+    return max(found, key=lambda v: v.valid_from, default=None)
 
 
 @transaction.atomic
