@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -38,9 +39,19 @@ def visible_q(user: Any, prefix: str = "employee__") -> Q:
 
 def may_act_on(user: Any, employee_id: int) -> bool:
     """Whether ``user`` may set targets for, award or calibrate this employee."""
+    return employee_id in acts_on(user, [employee_id])
+
+
+def acts_on(user: Any, employee_ids: Iterable[int]) -> set[int]:
+    """Those of ``employee_ids`` that ``user`` may set targets for, award or calibrate
+    (one query for a whole list)."""
     scope = scope_for(user)
+    wanted = set(employee_ids)
     if scope.manage_org:
-        return True
-    if not leads_people(user) or employee_id == scope.self_employee_id:
-        return False
-    return Employee.objects.filter(visible_employee_q(scope), pk=employee_id).exists()
+        return wanted
+    if scope.self_employee_id is not None:
+        wanted.discard(scope.self_employee_id)  # nobody calibrates themself
+    if not wanted or not leads_people(user):
+        return set()
+    visible = Employee.objects.filter(visible_employee_q(scope), pk__in=wanted)
+    return set(visible.values_list("pk", flat=True))

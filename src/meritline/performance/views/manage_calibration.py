@@ -43,11 +43,17 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         appraisals = appraisals.filter(department__name=team)
     open_for_it = cycle.status in (CycleStatus.SCORING, CycleStatus.CALIBRATION)
     grades = [band["grade"] for band in cycle.grades.get("bands", [])]
+    appraisals = list(appraisals)
+    editable = (
+        access.acts_on(request.user, [a.employee_id for a in appraisals])
+        if open_for_it and may_lead(request)
+        else set()
+    )
     rows = [
         {
             "appraisal": a,
             "form": GradeChangeForm(grades=grades, initial={"grade": a.effective_grade})
-            if open_for_it and may_lead(request) and access.may_act_on(request.user, a.employee_id)
+            if a.employee_id in editable
             else None,
         }
         for a in appraisals
