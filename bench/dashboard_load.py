@@ -12,7 +12,8 @@ locust, gunicorn). Run:
 Steps: create and migrate the bench database; build the demo company (once); clone its
 sales reps to reach ``--employees`` (bench/dashboard_scale.py); open and score the
 current cycle of every platform that has none; prepare a signed-in session for up to
-2,000 reps with an appraisal; serve the app with gunicorn (DEBUG off); run locust
+2,000 reps with an appraisal; compute their dashboards ahead as the morning task does
+(``--cold``: drop them instead, so that every view computes its own); serve the app with gunicorn (DEBUG off); run locust
 headless, each user opening the dashboard as a different rep each time, and print the
 percentiles and errors from locust's statistics.
 """
@@ -52,6 +53,12 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--wait", default="0.5,1.5", help="think time min,max in seconds")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no dashboard computed ahead: every view computes its own (the first view "
+        "after a change of its inputs)",
+    )
     return parser.parse_args()
 
 
@@ -102,7 +109,7 @@ def _cycles() -> int:
     return opened
 
 
-def _sessions(path: Path) -> int:
+def _sessions(path: Path) -> list[int]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -116,8 +123,9 @@ def _sessions(path: Path) -> int:
     )
     total = users.count()
     step = max(1, total // SESSIONS)
-    keys = []
+    keys, people = [], []
     for user in users[::step][:SESSIONS]:
+        people.append(user.employee.pk)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -129,7 +137,22 @@ def _sessions(path: Path) -> int:
         f"  {len(keys):,} sessions of {total:,} appraised reps; "
         f"{Appraisal.objects.count():,} appraisals"
     )
-    return len(keys)
+    return people
+
+
+def _warm(people: list[int], cold: bool) -> None:
+    """Compute the dashboards of the reps signed in, as the morning task does (or, with
+    ``cold``, drop every kept dashboard so each view computes its own)."""
+    from meritline.analytics.models import DashboardSnapshot
+    from meritline.analytics.selectors.dashboard import warm_dashboards
+
+    if cold:
+        DashboardSnapshot.objects.all().delete()
+        print("  cold: no dashboard kept, every view computes its own")
+        return
+    started = time.perf_counter()
+    count = warm_dashboards(employee_ids=people)
+    print(f"  {count:,} dashboards computed ahead ({time.perf_counter() - started:.0f} s)")
 
 
 def _serve(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -188,7 +211,7 @@ def main() -> None:
         cursor.execute("ANALYZE")
     work = Path(tempfile.mkdtemp(prefix="meritline-dash-"))
     sessions = work / "sessions.json"
-    _sessions(sessions)
+    _warm(_sessions(sessions), args.cold)
     connection.close()
     low, high = args.wait.split(",")
     env = {

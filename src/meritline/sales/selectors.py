@@ -147,9 +147,12 @@ def todo_for(*, user: Any) -> QuerySet[LeadAlert]:
     if self_id is None:
         return LeadAlert.objects.none()
     people = reporting_subtree([self_id])
+    # Their leads as a subquery, not a join: PostgreSQL then reads the few open alerts and
+    # the owner index, where the join merged every lead up to the highest alerted one.
+    owned = Lead.objects.filter(owner_id__in=people).values("pk")
     return (
         LeadAlert.objects.filter(resolved_at__isnull=True)
-        .filter(Q(responsible_id__in=people) | Q(lead__owner_id__in=people))
+        .filter(Q(responsible_id__in=people) | Q(lead_id__in=owned))
         .select_related("lead", "lead__owner", "lead__platform", "responsible")
         .order_by("due_at", "id")
     )

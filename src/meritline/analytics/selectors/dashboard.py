@@ -4,76 +4,41 @@ lead step, and the commission expected from their open deals (the incentive esti
 
 About a dozen queries, whatever the size of the company: the person's own sales records
 (scoped to the viewer) for the live KPIs, the peers' stored final scores for the ranks.
+A view whose inputs did not change since the last one is served the dashboard kept then
+(``analytics.snapshots``): three short queries instead of all this.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Case, Count, IntegerField, Value, When
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from meritline.analytics import text
+from meritline.analytics import snapshots, text
+from meritline.analytics.selectors.board import (
+    OPEN_DEAL_STEPS,
+    Commission,
+    Dashboard,
+    KpiRow,
+    StepCount,
+)
 from meritline.analytics.selectors.live import LiveScore, live_score
-from meritline.analytics.selectors.standing import Rank, ranks
+from meritline.analytics.selectors.standing import ranks
 from meritline.core.access import scope_for
 from meritline.core.errors import DomainError, PermissionDeniedError
+from meritline.core.models import User
 from meritline.incentives.services.estimate import estimate
 from meritline.org.models import Employee
 from meritline.org.selectors import today
 from meritline.performance.models import Appraisal, CycleStatus
 from meritline.sales import selectors as sales_selectors
 from meritline.sales.models import CHAIN, TERMINAL, DealStatus, Step
-
-# Leads past reception: the open deals the commission estimate counts.
-OPEN_DEAL_STEPS = (Step.RECEIVED, Step.INTENT)
-
-
-@dataclass(frozen=True)
-class KpiRow:
-    kpi_id: str
-    name: str
-    unit: str
-    weight: Decimal
-    value: str
-    target: str
-    attainment: Decimal | None
-    score: Decimal
-    status: str
-    live: bool
-
-
-@dataclass(frozen=True)
-class StepCount:
-    step: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Commission:
-    deals: int
-    amount_fen: int
-    earned_fen: int | None
-    text: str
-
-
-@dataclass
-class Dashboard:
-    employee: Employee
-    appraisal: Appraisal | None
-    kpis: list[KpiRow] = field(default_factory=list)
-    composite: Decimal | None = None
-    final: Decimal | None = None
-    team: Rank | None = None
-    platform: Rank | None = None
-    team_text: str = ""
-    platform_text: str = ""
-    pipeline: list[StepCount] = field(default_factory=list)
-    commission: Commission | None = None
 
 
 def current_appraisal(employee_id: int) -> Appraisal | None:
@@ -165,15 +130,11 @@ def expected_commission(user: Any, employee: Employee) -> Commission | None:
     return Commission(len(leads), total, result.earned_fen, result.text)
 
 
-def rep_dashboard(*, user: Any) -> Dashboard | None:
-    """The signed-in person's dashboard; None when the user is nobody's login."""
-    me = scope_for(user).self_employee_id
-    employee = Employee.objects.filter(pk=me).first() if me is not None else None
-    if employee is None:
-        return None
-    board = Dashboard(employee=employee, appraisal=current_appraisal(employee.pk))
-    if board.appraisal is not None:
-        live = live_score(user=user, appraisal=board.appraisal)
+def compute_dashboard(user: Any, employee: Employee, appraisal: Appraisal | None) -> Dashboard:
+    """``employee``'s dashboard computed now from their records as ``user`` sees them."""
+    board = Dashboard(employee=employee, appraisal=appraisal)
+    if appraisal is not None:
+        live = live_score(user=user, appraisal=appraisal)
         board.kpis = kpi_rows(live)
         board.composite = live.final.individual
         board.final = live.final.final
@@ -192,3 +153,34 @@ def rep_dashboard(*, user: Any) -> Dashboard | None:
     board.pipeline = pipeline(user, employee.pk)
     board.commission = expected_commission(user, employee)
     return board
+
+
+def rep_dashboard(*, user: Any) -> Dashboard | None:
+    """The signed-in person's dashboard; None when the user is nobody's login. The one
+    kept from the last view is served while its inputs are unchanged (``snapshots``)."""
+    me = scope_for(user).self_employee_id
+    employee = Employee.objects.filter(pk=me).first() if me is not None else None
+    if employee is None:
+        return None
+    appraisal = current_appraisal(employee.pk)
+    key = snapshots.fingerprint(user, employee, appraisal)
+    board = snapshots.load(employee, key, appraisal)
+    if board is None:
+        board = compute_dashboard(user, employee, appraisal)
+        snapshots.store(employee, key, board)
+    return board
+
+
+def warm_dashboards(*, employee_ids: Iterable[int] | None = None) -> int:
+    """Compute ahead the dashboard of everyone with an active login and an appraisal (or
+    of ``employee_ids`` only), in the site's language, as each would see it; dashboards
+    whose inputs did not change are left as they are. Returns how many were looked at."""
+    users = User.objects.filter(is_active=True, employee__appraisals__isnull=False).distinct()
+    if employee_ids is not None:
+        users = users.filter(employee__in=list(employee_ids))
+    count = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in users.order_by("pk").iterator(chunk_size=500):
+            rep_dashboard(user=user)
+            count += 1
+    return count

@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "performance.tasks.send_review_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Rep dashboards made out of date by the new day and the cycles just opened (PRF-7).
+    "analytics-warm-dashboards": {
+        "task": "analytics.tasks.warm_dashboards",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -49,7 +49,9 @@ def refresh_customers(customer_ids: Iterable[int]) -> None:
                 (to_true if should else to_false).append(pk)
         for flagged, value in ((to_true, True), (to_false, False)):
             for part in chunked(flagged, CHUNK):
-                Deal.objects.filter(among("pk", part)).update(is_repurchase=value)
+                Deal.objects.filter(among("pk", part)).update(
+                    is_repurchase=value, updated_at=timezone.now()
+                )
         set_values(
             Customer,
             "first_purchase_on",
@@ -81,7 +83,7 @@ def advance_linked_leads(signings: dict[int, tuple[date, str]], actor: Any) -> l
         for lead in leads:
             day, deal = signings[lead.pk]
             at = max(lead.step_at, timezone.make_aware(datetime.combine(day, time(12, 0))))
-            lead.step, lead.step_at = Step.CONTRACT, at
+            lead.step, lead.step_at, lead.updated_at = Step.CONTRACT, at, timezone.now()
             steps.append(
                 LeadStep(
                     lead=lead,
@@ -93,7 +95,7 @@ def advance_linked_leads(signings: dict[int, tuple[date, str]], actor: Any) -> l
                 )
             )
             moved.append(lead.number)
-        Lead.objects.bulk_update(leads, ["step", "step_at"], batch_size=500)
+        Lead.objects.bulk_update(leads, ["step", "step_at", "updated_at"], batch_size=500)
         LeadStep.objects.bulk_create(steps, batch_size=1000)
         LeadAlert.objects.filter(
             among("lead_id", [lead.pk for lead in leads]), resolved_at__isnull=True

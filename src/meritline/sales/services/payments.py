@@ -133,6 +133,7 @@ def _recount(deal_ids: set[int]) -> None:
         Deal.objects.filter(pk__in=part).update(
             collected_fen=Coalesce(Subquery(collected), 0),
             refunded_fen=Coalesce(Subquery(refunded), 0),
+            updated_at=now(),
         )
         last_refund = (
             Refund.objects.filter(deal=OuterRef("pk"))

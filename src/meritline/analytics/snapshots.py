@@ -1,0 +1,305 @@
+"""The rep dashboard kept between views (PRF-7 under load): a cache that cannot go stale.
+
+Computing a dashboard reads the person's sales records through the metrics engine, the
+peers' scores and the incentive estimator: about 100 ms of CPU. Most views repeat the
+previous one's inputs, so each person's last dashboard is kept with a *fingerprint* of
+everything it was computed from, and served again only while a fresh fingerprint of
+those inputs is the same. The fingerprint is read on every view (two short queries over
+indexes) and covers:
+
+- the day, the language and what the viewer may see (their scope);
+- the appraisal (its frozen template, manual values, stored KPI values and scores) and
+  its cycle (rules, status, when it was last scored — which is when peers' scores and
+  rating KPIs change), the awards of the cycle;
+- the person's own sales records, as ``sales.frames.person_frames`` reads them: the deals
+  credited to them or owned by them (count, last change, amounts), every split of those
+  deals, their collections and refunds, their customers, the leads they own or brought;
+  and the deals of the customers of their open leads (the estimate values open deals by
+  those customers' contracts);
+- their targets, their commission terms, their assignments (job level, team), the job
+  level rates, the plan versions (status and validity) and the big-client thresholds.
+
+A change to any of these (a saved row changes its ``updated_at`` or id; bulk writes stamp
+``updated_at`` too) changes the fingerprint, and the next view computes the dashboard
+again. ``warm`` computes them ahead for everyone who has a login and an appraisal (the
+beat schedule runs it each morning, after the day changed every fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone, translation
+
+from meritline.analytics.engine import GapPhrase, GapUnit
+from meritline.analytics.models import DashboardSnapshot
+from meritline.analytics.selectors.board import (
+    OPEN_DEAL_STEPS,
+    Commission,
+    Dashboard,
+    KpiRow,
+    StepCount,
+)
+from meritline.analytics.selectors.standing import Rank
+from meritline.core.access import scope_for
+from meritline.incentives.models import CommissionTerms, PlanVersion
+from meritline.org.models import Assignment, Employee
+from meritline.org.selectors import today
+from meritline.performance.models import Appraisal, Target, TeamAward
+from meritline.sales.models import (
+    Collection,
+    Customer,
+    Deal,
+    DealSplit,
+    Lead,
+    Refund,
+    SegmentThreshold,
+)
+
+log = logging.getLogger(__name__)
+
+# Bump when the payload's shape or the dashboard's computation changes: old snapshots
+# then no longer match.
+FORMAT = "1"
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _person_sql() -> str:
+    """One row per kind of record: (kind, count, highest id, last change, a sum)."""
+    deal, split, lead = _table(Deal), _table(DealSplit), _table(Lead)
+    collection, refund = _table(Collection), _table(Refund)
+    open_steps = ", ".join(f"'{step}'" for step in OPEN_DEAL_STEPS)
+    mine = "SELECT id FROM mine"
+    person = "owner_id = %s OR source_employee_id = %s"
+    return f"""
+    WITH mine AS (
+      -- a union, not an OR: PostgreSQL keeps to the split and owner indexes
+      SELECT deal_id AS id FROM {split} WHERE employee_id = %s
+      UNION SELECT id FROM {deal} WHERE owner_id = %s
+    )
+    SELECT 'deal', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
+      FROM {deal} WHERE id IN ({mine})
+    UNION ALL SELECT 'split', COUNT(*), MAX(id), NULL, SUM(share)
+      FROM {split} WHERE deal_id IN ({mine})
+    UNION ALL SELECT 'collection', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
+      FROM {collection} WHERE deal_id IN ({mine})
+    UNION ALL SELECT 'refund', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
+      FROM {refund} WHERE deal_id IN ({mine})
+    UNION ALL SELECT 'customer', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), NULL
+      FROM {_table(Customer)} WHERE id IN (SELECT customer_id FROM {deal} WHERE id IN ({mine}))
+    UNION ALL SELECT 'lead', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), NULL
+      FROM {lead} WHERE {person}
+    UNION ALL SELECT 'valued by', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
+      FROM {deal} WHERE customer_id IN
+        (SELECT customer_id FROM {lead} WHERE owner_id = %s AND step IN ({open_steps}))
+    UNION ALL SELECT 'target', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(value)
+      FROM {_table(Target)} WHERE employee_id = %s
+    UNION ALL SELECT 'terms', COUNT(*), MAX(id), NULL, SUM(rate)
+      FROM {_table(CommissionTerms)} WHERE employee_id = %s
+    UNION ALL SELECT 'assignment', COUNT(*), MAX(id), CAST(MAX(valid_to) AS TEXT), NULL
+      FROM {_table(Assignment)} WHERE employee_id = %s
+    UNION ALL SELECT 'award', COUNT(*), MAX(id), NULL, SUM(points)
+      FROM {_table(TeamAward)} WHERE cycle_id = %s
+    """  # noqa: S608 - table names quoted, values as parameters
+
+
+def _person_params(employee_id: int, cycle_id: int | None) -> list[Any]:
+    p = employee_id
+    return [p, p, p, p, p, p, p, p, cycle_id]
+
+
+def _shared_rows() -> list[Any]:
+    """Small tables every dashboard depends on, row by row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, status, valid_from, valid_to FROM {_table(PlanVersion)} ORDER BY id"  # noqa: S608
+        )
+        versions = cursor.fetchall()
+        cursor.execute(
+            f"SELECT id, valid_from, big_client_min_fen FROM {_table(SegmentThreshold)} ORDER BY id"  # noqa: S608
+        )
+        thresholds = cursor.fetchall()
+        cursor.execute(
+            f"SELECT id, level_id, valid_from, rate FROM {_table(CommissionTerms)} "  # noqa: S608
+            "WHERE level_id IS NOT NULL ORDER BY id"
+        )
+        level_rates = cursor.fetchall()
+    return [versions, thresholds, level_rates]
+
+
+def _appraisal_key(appraisal: Appraisal | None) -> list[Any]:
+    if appraisal is None:
+        return [None]
+    cycle = appraisal.cycle
+    return [
+        appraisal.pk,
+        appraisal.department_id,
+        appraisal.template,
+        appraisal.manual,
+        appraisal.kpis,
+        appraisal.team_score,
+        appraisal.points,
+        appraisal.final_score,
+        cycle.pk,
+        cycle.period,
+        cycle.status,
+        cycle.scored_at,
+        cycle.team_weight,
+        cycle.max_points,
+        cycle.grades,
+        cycle.rater_rules,
+    ]
+
+
+def fingerprint(user: Any, employee: Employee, appraisal: Appraisal | None) -> str:
+    """The fingerprint of every input of ``employee``'s dashboard as ``user`` sees it."""
+    scope = scope_for(user)
+    parts: list[Any] = [
+        FORMAT,
+        today(),
+        translation.get_language(),
+        sorted(scope.roles),
+        scope.all_rows,
+        sorted(scope.region_ids),
+        sorted(scope.department_ids),
+        sorted(scope.team_manager_ids),
+        scope.self_employee_id,
+        *_appraisal_key(appraisal),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _person_sql(), _person_params(employee.pk, appraisal.cycle_id if appraisal else None)
+        )
+        parts.extend(sorted(cursor.fetchall(), key=lambda row: row[0]))
+    parts.extend(_shared_rows())
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+# The payload: the computed parts of a ``Dashboard`` as JSON (Decimals as strings).
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undec(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _rank_out(rank: Rank | None) -> dict[str, Any] | None:
+    if rank is None:
+        return None
+    amount = rank.phrase.amount
+    return {
+        "rank": rank.rank,
+        "total": rank.total,
+        "kpi_name": rank.kpi_name,
+        "unit": rank.phrase.unit.value,
+        "amount": None if amount is None else [type(amount).__name__, str(amount)],
+        "kpi_id": rank.phrase.kpi_id,
+    }
+
+
+def _rank_in(data: dict[str, Any] | None) -> Rank | None:
+    if data is None:
+        return None
+    amount: Decimal | int | None = None
+    if data["amount"] is not None:
+        kind, text = data["amount"]
+        amount = int(text) if kind == "int" else Decimal(text)
+    phrase = GapPhrase(GapUnit(data["unit"]), amount, data["kpi_id"])
+    return Rank(data["rank"], data["total"], phrase, data["kpi_name"])
+
+
+def to_payload(board: Dashboard) -> dict[str, Any]:
+    return {
+        "kpis": [
+            {
+                **asdict(k),
+                "weight": _dec(k.weight),
+                "attainment": _dec(k.attainment),
+                "score": _dec(k.score),
+            }
+            for k in board.kpis
+        ],
+        "composite": _dec(board.composite),
+        "final": _dec(board.final),
+        "team": _rank_out(board.team),
+        "platform": _rank_out(board.platform),
+        "team_text": board.team_text,
+        "platform_text": board.platform_text,
+        "pipeline": [asdict(s) for s in board.pipeline],
+        "commission": None if board.commission is None else asdict(board.commission),
+    }
+
+
+def from_payload(
+    data: dict[str, Any], employee: Employee, appraisal: Appraisal | None
+) -> Dashboard:
+    kpis = [
+        KpiRow(
+            **{
+                **k,
+                "weight": Decimal(k["weight"]),
+                "attainment": _undec(k["attainment"]),
+                "score": Decimal(k["score"]),
+            }
+        )
+        for k in data["kpis"]
+    ]
+    commission = data["commission"]
+    return Dashboard(
+        employee=employee,
+        appraisal=appraisal,
+        kpis=kpis,
+        composite=_undec(data["composite"]),
+        final=_undec(data["final"]),
+        team=_rank_in(data["team"]),
+        platform=_rank_in(data["platform"]),
+        team_text=data["team_text"],
+        platform_text=data["platform_text"],
+        pipeline=[StepCount(**s) for s in data["pipeline"]],
+        commission=None if commission is None else Commission(**commission),
+    )
+
+
+def load(employee: Employee, key: str, appraisal: Appraisal | None) -> Dashboard | None:
+    """The kept dashboard of ``employee`` if it was computed from inputs fingerprinted
+    ``key``; None otherwise (or when it cannot be read back)."""
+    row = (
+        DashboardSnapshot.objects.filter(employee=employee, fingerprint=key)
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if row is None:
+        return None
+    try:
+        return from_payload(row, employee, appraisal)
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        log.warning("dashboard snapshot of %s unreadable; computing it again", employee.pk)
+        return None
+
+
+def store(employee: Employee, key: str, board: Dashboard) -> None:
+    """Keep ``board`` under ``key``. A failure to keep it (two views racing to insert)
+    costs only the next view's time, never the page."""
+    try:
+        with transaction.atomic():
+            DashboardSnapshot.objects.update_or_create(
+                employee=employee,
+                defaults={
+                    "fingerprint": key,
+                    "payload": to_payload(board),
+                    "computed_at": timezone.now(),
+                },
+            )
+    except DatabaseError:
+        log.info("dashboard snapshot of %s not kept (concurrent write)", employee.pk)
