@@ -14,8 +14,8 @@ sales reps to reach ``--employees`` (bench/dashboard_scale.py); open and score t
 current cycle of every platform that has none; prepare a signed-in session for up to
 2,000 reps with an appraisal; compute their dashboards ahead as the morning task does
 (``--cold``: drop them instead, so that every view computes its own); serve the app
-with gunicorn (DEBUG off); run locust headless, each user opening the dashboard as a different rep each time, and print the
-percentiles and errors from locust's statistics.
+with gunicorn (DEBUG off); run locust headless, each user opening the dashboard as a
+different rep each time, and print the percentiles and errors from locust's statistics.
 """
 
 from __future__ import annotations
