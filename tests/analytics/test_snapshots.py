@@ -142,9 +142,10 @@ def test_a_new_deal_shows_at_once(aw):
     before = _view(user)
     sell(aw.pw, "D-NEW", date(2026, 9, 3), 5_000_000, 3_500_000)
     after = _view(user)
-    revenue = {k.kpi_id: k for k in before.kpis}["revenue"], {k.kpi_id: k for k in after.kpis}[
-        "revenue"
-    ]
+    revenue = (
+        {k.kpi_id: k for k in before.kpis}["revenue"],
+        {k.kpi_id: k for k in after.kpis}["revenue"],
+    )
     assert revenue[0].value != revenue[1].value
 
 
