@@ -7,7 +7,8 @@ locust, gunicorn). Run:
 
     uv run --group bench python bench/dashboard_load.py \
         [--url postgres://postgres@127.0.0.1:5432/meritline_bench_dash] \
-        [--employees 10000] [--users 20] [--seconds 60] [--workers 2] [--threads 4]
+        [--employees 10000] [--users 20] [--seconds 60] [--workers 2] [--threads 4] \
+        [--writes 5] [--cold]
 
 Steps: create and migrate the bench database; build the demo company (once); clone its
 sales reps to reach ``--employees`` (bench/dashboard_scale.py); open and score the
@@ -15,7 +16,8 @@ current cycle of every platform that has none; prepare a signed-in session for u
 2,000 reps with an appraisal; compute their dashboards ahead as the morning task does
 (``--cold``: drop them instead, so that every view computes its own); serve the app
 with gunicorn (DEBUG off); run locust headless, each user opening the dashboard as a
-different rep each time, and print the percentiles and errors from locust's statistics.
+different rep each time, while ``--writes`` random reps' deals change each second (their
+next view computes again); print the percentiles and errors from locust's statistics.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import csv
 import io
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -53,6 +57,13 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--wait", default="0.5,1.5", help="think time min,max in seconds")
+    parser.add_argument(
+        "--writes",
+        type=float,
+        default=5.0,
+        help="sales records changed per second during the load (each a random rep's "
+        "deal, as the day's work does; it makes that rep's next view compute again)",
+    )
     parser.add_argument(
         "--cold",
         action="store_true",
@@ -155,6 +166,30 @@ def _warm(people: list[int], cold: bool) -> None:
     print(f"  {count:,} dashboards computed ahead ({time.perf_counter() - started:.0f} s)")
 
 
+def _writer(rate: float, stop: threading.Event, done: list[int]) -> None:
+    """Change a random appraised rep's deal ``rate`` times a second until ``stop``."""
+    from django.db import connection
+    from django.db.models import F
+    from django.utils import timezone
+
+    from meritline.performance.models import Appraisal
+    from meritline.sales.models import Deal
+
+    people = list(Appraisal.objects.values_list("employee_id", flat=True).distinct())
+    deals = list(
+        Deal.objects.filter(owner_id__in=people).values_list("pk", flat=True).order_by("pk")
+    )
+    rng = random.Random(7)
+    try:
+        while rate > 0 and deals and not stop.wait(1 / rate):
+            Deal.objects.filter(pk=rng.choice(deals)).update(
+                amount_fen=F("amount_fen") + 100, updated_at=timezone.now()
+            )
+            done.append(1)
+    finally:
+        connection.close()
+
+
 def _serve(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
         str(BIN / "gunicorn"), "meritline.config.wsgi", "-k", "gthread",
@@ -223,6 +258,14 @@ def main() -> None:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     server = _serve(args, env)
+    from django.utils import timezone
+
+    from meritline.analytics.models import DashboardSnapshot
+
+    load_started = timezone.now()
+    stop, writes = threading.Event(), []
+    writer = threading.Thread(target=_writer, args=(args.writes, stop, writes), daemon=True)
+    writer.start()
     try:
         prefix = str(work / "locust")
         print(
@@ -254,8 +297,11 @@ def main() -> None:
         )
         row = _percentiles(prefix)
     finally:
+        stop.set()
+        writer.join(timeout=30)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    computed = DashboardSnapshot.objects.filter(computed_at__gte=load_started).count()
     requests, failures = int(row["Request Count"]), int(row["Failure Count"])
     print()
     print(
@@ -265,6 +311,10 @@ def main() -> None:
     print(
         f"p50 {row['50%']} ms   p95 {row['95%']} ms   p99 {row['99%']} ms   "
         f"max {float(row['Max Response Time']):.0f} ms   (target p95 ≤ 200 ms)"
+    )
+    print(
+        f"{len(writes):,} deals changed during the load ({args.writes:g}/s); "
+        f"{computed:,} views computed their dashboard, the others were served it as kept"
     )
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 

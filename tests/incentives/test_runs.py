@@ -7,15 +7,18 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.utils import translation
 
 from meritline.core.errors import DomainError, PermissionDeniedError
 from meritline.incentives import selectors
 from meritline.incentives.models import ADJUSTMENT_KIND, ResultLine, Run, RunStatus
 from meritline.incentives.services import runs
+from meritline.incentives.services.plans import plan_version_approve, plan_version_create
 from meritline.incentives.services.runs import run_approve, run_calculate, run_close
+from meritline.incentives.services.versions import plan_version_retire
 from meritline.incentives.text import line_text
 from meritline.sales.services.payments import refund_record
-from tests.incentives.conftest import counts, level_rate, sign
+from tests.incentives.conftest import counts, level_rate, plan_text, sign
 
 SEP, OCT, NOV = "2026-09", "2026-10", "2026-11"
 
@@ -117,6 +120,45 @@ def test_a_closed_run_is_locked(iw):
         run_close(actor=iw.w.finance, run=run)
     assert counts() == before
     assert selectors.payable_by_payee(run=run) == {iw.w.chenjing.pk: 2_400_000}
+
+
+def _retire_from(iw, day):
+    plan_version_retire(actor=iw.w.finance, version=iw.version, retire_from=day, reason="停用")
+
+
+def _supersede_from(iw, day):
+    version = plan_version_create(
+        actor=iw.w.hr_admin,
+        plan=iw.plan,
+        document=plan_text("pay2_tiered_commission"),
+        valid_from=day,
+    )
+    plan_version_approve(actor=iw.w.finance, version=version)
+
+
+@pytest.mark.parametrize("end", [_retire_from, _supersede_from])
+def test_a_draft_whose_version_is_no_longer_in_force_cannot_be_approved(iw, end):
+    sign(iw.sw, date(2026, 10, 8), 1_200_000)
+    run = calc(iw)
+    end(iw, date(2026, 10, 1))
+    before = counts()
+    with translation.override("en"), pytest.raises(DomainError) as exc:
+        run_approve(actor=iw.w.finance, run=run)
+    assert exc.value.code == "not_in_force"
+    assert str(exc.value) == (
+        "PAY2 v1 is no longer in force for 2026-10; recalculate the run under the plan "
+        "version in force for that period."
+    )
+    assert counts() == before
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT and run.approved_at is None
+
+
+def test_a_draft_under_a_version_retired_after_its_period_is_still_approved(iw):
+    sign(iw.sw, date(2026, 10, 8), 1_200_000)
+    run = calc(iw)
+    _retire_from(iw, date(2026, 11, 1))  # a retired version stays in force over its days
+    assert run_approve(actor=iw.w.finance, run=run).status == RunStatus.APPROVED
 
 
 def test_only_finance_and_hr_admins_run_calculations(iw):

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from meritline.core.models import AuditLog
 from meritline.performance.models import Target
 from meritline.performance.services.cycles import cycle_open
 from tests.performance.clients import client_for
@@ -41,7 +42,7 @@ def test_cycles_and_their_appraisals_are_scoped(pw, cycle):
     assert status == 200 and body["template"]["id"] == "NEW-PLATFORM@v1"
 
 
-def test_setting_a_target_and_a_negative_one(pw):
+def test_setting_a_target_a_negative_one_and_one_in_fractions_of_a_fen(pw):
     w = pw.w
     body = {
         "level": "employee",
@@ -54,6 +55,8 @@ def test_setting_a_target_and_a_negative_one(pw):
     assert status == 200 and out["employee_no"] == "XH00004" and out["value"] == "30000000"
     status, out = post(w.manager, "/api/v1/performance/targets", {**body, "value": "-1"})
     assert (status, out["code"], out["field"]) == (400, "negative_target", "value")
+    status, out = post(w.manager, "/api/v1/performance/targets", {**body, "value": "100.5"})
+    assert (status, out["code"], out["field"]) == (400, "invalid", "value")
     status, out = post(w.manager, "/api/v1/performance/targets", {**body, "employee": "XH00006"})
     assert status == 403
     status, out = post(w.hr_admin, "/api/v1/performance/targets", {**body, "employee": "XH0"})
@@ -62,6 +65,24 @@ def test_setting_a_target_and_a_negative_one(pw):
     status, out = get(w.employee, "/api/v1/performance/targets?period=2026-Q4")
     assert [t["employee_no"] for t in out["items"]] == ["XH00004"]
     assert get(w.other_employee, "/api/v1/performance/targets")[1]["items"] == []
+
+
+def test_a_manager_naming_someone_out_of_scope_is_refused_alike_whether_they_exist(pw):
+    w = pw.w
+    body = {
+        "level": "employee",
+        "period": "2026-Q4",
+        "metric": "sales_amount",
+        "value": "100",
+    }
+    audit_rows = AuditLog.objects.count()
+    outsider = post(w.manager, "/api/v1/performance/targets", {**body, "employee": "XH00006"})
+    unknown = post(w.manager, "/api/v1/performance/targets", {**body, "employee": "XH99999"})
+    assert outsider == unknown
+    status, out = outsider
+    assert (status, out["code"]) == (403, "permission_denied")
+    assert out["message"] == "You may not set targets for this employee."
+    assert not Target.objects.exists() and AuditLog.objects.count() == audit_rows
 
 
 def test_templates_with_their_history(pw):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from meritline.core.errors import DomainError, PermissionDeniedError
 from meritline.performance.models import Target
@@ -125,3 +126,35 @@ def test_a_clean_import_sets_every_target(pw):
     result = targets_import(actor=pw.w.hr_admin, rows=rows)
     assert (result.written, result.errors) == (4, [])
     assert target_gaps(user=pw.w.hr_admin, period="2026-Q4") == []
+
+
+@pytest.mark.parametrize("value", ["100.5", "0.01", "30000000.000001"])
+def test_a_money_target_in_fractions_of_a_fen_is_refused_and_nothing_is_written(pw, value):
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        _set(pw, "company", value)
+    assert (caught.value.code, caught.value.field) == ("invalid", "value")
+    assert str(caught.value) == (
+        f"A money target is a whole number of fen (1 yuan = 100 fen), not {value}."
+    )
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("metric", "value"),
+    [("sales_amount", "100.00"), ("conversion_rate", "0.35"), ("products_listed", "2.5")],
+)
+def test_whole_fen_and_targets_not_in_money_keep_their_decimals(pw, metric, value):
+    target = target_set(
+        actor=pw.w.hr_admin, level="company", period="2026-Q4", metric=metric, value=value
+    )
+    assert target.value == Decimal(value)
+
+
+def test_an_import_names_the_row_of_a_fractional_money_target(pw):
+    rows = [
+        TargetRow(1, "company", "2026-Q4", "sales_amount", "100"),
+        TargetRow(2, "employee", "2026-Q4", "gross_margin", "99.5", employee="XH00004"),
+    ]
+    result = targets_import(actor=pw.w.hr_admin, rows=rows)
+    assert [(e["row"], e["field"]) for e in result.errors] == [(2, "value")]
+    assert result.written == 0 and not Target.objects.exists()

@@ -40,6 +40,16 @@ def test_a_negative_target_is_refused_and_nothing_is_written(pw):
     assert not Target.objects.exists()
 
 
+def test_a_money_target_in_fractions_of_a_fen_is_refused_under_the_value(pw):
+    w = pw.w
+    response = client_for(w.hr_admin).post("/performance/targets/new/", setting(w, value="100.5"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["value"] == [
+        "A money target is a whole number of fen (1 yuan = 100 fen), not 100.5."
+    ]
+    assert not Target.objects.exists()
+
+
 def test_a_manager_may_not_set_targets_above_their_team_or_for_outsiders(pw):
     w = pw.w
     client = client_for(w.manager)

@@ -21,7 +21,7 @@ from meritline.incentives.services.fetch import ALL, fetch, scope_people
 from meritline.incentives.services.late import dispute_line, late_changes, pending_disputes
 from meritline.incentives.services.measures import FrameSource
 from meritline.incentives.services.persist import persist
-from meritline.incentives.services.plans import IN_FORCE, plan_of
+from meritline.incentives.services.plans import IN_FORCE, plan_of, version_in_force
 from meritline.org.models import Employee
 
 
@@ -175,6 +175,23 @@ def _refuse_busy(run: Run) -> None:
         )
 
 
+def _refuse_out_of_force(run: Run) -> None:
+    """Refuse to approve a draft whose version has since been retired or superseded over
+    its period: its lines were calculated under rules no longer in force then."""
+    # locked: a retirement waits for this approval, then sees the period as approved
+    version = PlanVersion.objects.select_for_update().get(pk=run.plan_version_id)
+    in_force = version_in_force(version.plan_id, Period.parse(run.period).start)
+    if in_force is None or in_force.pk != version.pk:
+        raise DomainError(
+            ErrorCode.NOT_IN_FORCE,
+            _(
+                "%(version)s is no longer in force for %(period)s; recalculate the run under "
+                "the plan version in force for that period."
+            )
+            % {"version": version.label, "period": run.period},
+        )
+
+
 def _transition(actor: Any, run: Run, source: str, target: str, action: str) -> Run:
     require_manager(actor)
     _refuse_busy(run)  # before waiting on the lock a calculating worker holds
@@ -191,6 +208,8 @@ def _transition(actor: Any, run: Run, source: str, target: str, action: str) -> 
         )
     if run.calculated_at is None:
         raise DomainError(ErrorCode.RUN_STATUS, _("Calculate the run first."))
+    if target == RunStatus.APPROVED:
+        _refuse_out_of_force(run)
     _refuse_busy(run)
     run.status = target
     if target == RunStatus.APPROVED:

@@ -8,10 +8,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from meritline.core.access import scope_for
+from meritline.core.errors import NotFoundError, PermissionDeniedError
 from meritline.org.models import Department, Employee, Platform
+from meritline.org.selectors import employee_list
 from meritline.performance import selectors
 from meritline.performance.models import Appraisal, Cycle, KpiTemplate, Target
 from meritline.performance.services.targets import target_set
@@ -219,11 +223,25 @@ def _ref(model: Any, lookup: str, text: str) -> Any:
     return get_object_or_404(model, **{lookup: text.strip()}) if text.strip() else None
 
 
+def _employee(user: Any, number: str) -> Employee | None:
+    """The employee numbered ``number`` among those ``user`` may see. Outside that scope
+    an unknown number is refused like a known one, so the answer does not tell who exists."""
+    if not number.strip():
+        return None
+    found = employee_list(user=user).filter(employee_no=number.strip()).first()
+    if found is not None:
+        return found
+    if scope_for(user).all_rows:
+        raise NotFoundError(_("Employee not found."))
+    raise PermissionDeniedError(_("You may not set targets for this employee."))
+
+
 @router.post("/targets", response=TargetOut, summary="Set a target")
 def performance_target_set(request: HttpRequest, body: TargetIn) -> Any:
     """Create or change one target. Company, platform and team targets: HR admins;
     employee targets also the employee's leaders. Platforms and teams by code, employees
-    by number; a negative target is a 400 naming ``value``."""
+    by number, looked up among the people the user may see (anyone else is a 403); a
+    negative target, or a money target in fractions of a fen, is a 400 naming ``value``."""
     user = request.auth  # type: ignore[attr-defined]
     target = target_set(
         actor=user,
@@ -233,7 +251,7 @@ def performance_target_set(request: HttpRequest, body: TargetIn) -> Any:
         value=body.value,
         platform=_ref(Platform, "code", body.platform),
         department=_ref(Department, "code", body.department),
-        employee=_ref(Employee, "employee_no", body.employee),
+        employee=_employee(user, body.employee),
     )
     return _target(target)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from meritline.core import audit
 from meritline.core.access import scope_for
 from meritline.core.errors import DomainError
+from meritline.metrics import METRICS, Unit
 from meritline.org.models import Department, Employee, Platform
 from meritline.org.selectors import assignments_on
 from meritline.performance import access
@@ -45,7 +46,8 @@ def target_set(
     """Set (create or change) one target. Company, platform and team targets are set by
     HR admins; employee targets also by the employee's leaders. An employee target rolls
     up to the team and platform of the employee's assignment at the end of the period
-    unless given. A negative target is refused."""
+    unless given. A negative target is refused, and so is a money target (a metric in
+    fen) in fractions of a fen."""
     if level not in TargetLevel.values:
         raise DomainError(ErrorCode.BAD_LEVEL, _("Choose a target level."), field="level")
     text = str(parse_period(period))
@@ -55,6 +57,13 @@ def target_set(
         raise DomainError(
             ErrorCode.NEGATIVE_TARGET,
             _("A target must not be negative, not %(value)s.") % {"value": value},
+            field="value",
+        )
+    if _in_fen(metric) and number != number.to_integral_value():
+        raise DomainError(
+            ErrorCode.INVALID,
+            _("A money target is a whole number of fen (1 yuan = 100 fen), not %(value)s.")
+            % {"value": value},
             field="value",
         )
     if level == TargetLevel.EMPLOYEE:
@@ -112,6 +121,11 @@ def target_set(
         after=audit.snapshot(row, ["level", "period", "metric", "value", "platform", "department"]),
     )
     return row
+
+
+def _in_fen(metric: str) -> bool:
+    found = METRICS.get(metric)
+    return found is not None and found.unit is Unit.FEN
 
 
 @dataclass(frozen=True)
