@@ -85,10 +85,15 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+_DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'meritline.sqlite3'}")
+# PostgreSQL keeps its connections a minute (a new one forks a server process: several
+# ms of CPU per request); checked before reuse, so a restarted server costs one retry.
+_ON_POSTGRES = _DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://"))
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'meritline.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if _ON_POSTGRES else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

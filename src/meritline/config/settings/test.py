@@ -13,3 +13,7 @@ LANGUAGE_CODE = "zh-hans"
 
 # Uploaded import files go to a throw-away folder, not the developer's var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="meritline-test-media-"))
+
+# One connection per request, as Django's test tools expect (live-server threads must not
+# keep theirs past a test).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
