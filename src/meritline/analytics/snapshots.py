@@ -4,7 +4,7 @@ Computing a dashboard reads the person's sales records through the metrics engin
 peers' scores and the incentive estimator: about 100 ms of CPU. Most views repeat the
 previous one's inputs, so each person's last dashboard is kept with a *fingerprint* of
 everything it was computed from, and served again only while a fresh fingerprint of
-those inputs is the same. The fingerprint is read on every view (two short queries over
+those inputs is the same. The fingerprint is read on every view (four short queries over
 indexes) and covers:
 
 - the day, the language and what the viewer may see (their scope);
