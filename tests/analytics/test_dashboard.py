@@ -99,10 +99,21 @@ def test_the_page_shows_her_standing(aw):
     assert "No. 4 of 6" in page and "营收" in page
 
 
-def test_ranks_compare_only_people_on_the_same_template(aw):
+def test_ranks_count_everyone_on_the_leaderboard_whatever_their_template(aw):
+    from meritline.analytics.selectors.boards import leaderboard
     from meritline.analytics.selectors.dashboard import current_appraisal
     from meritline.analytics.selectors.live import live_score
+    from meritline.performance.models import Appraisal
 
+    # a star appraised on another template (another position's) still ranks above her
+    other = Appraisal.objects.get(cycle=aw.cycle, employee=aw.stars[0])
+    other.template = {**other.template, "id": "another-template"}
+    other.save(update_fields=["template"])
     live = live_score(user=aw.w.employee, appraisal=current_appraisal(aw.w.chenjing.pk))
     team, platform = ranks(live)
-    assert team.total == platform.total == 6
+    board = leaderboard(user=aw.w.hr_admin, cycle_id=aw.cycle.pk).board
+    mine = next(r for r in board.rows if r.employee_id == aw.w.chenjing.pk)
+    assert (platform.rank, platform.total) == (mine.rank, board.size) == (4, 6)
+    assert (team.rank, team.total) == (4, 6)
+    # the gap is still said on her own KPIs: the bar is the 3rd-best score, whoever has it
+    assert platform.kpi_name == "营收" and platform.phrase.amount is not None

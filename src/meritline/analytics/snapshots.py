@@ -31,6 +31,7 @@ import hashlib
 import logging
 from dataclasses import asdict
 from decimal import Decimal
+from importlib import metadata
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -64,8 +65,13 @@ from meritline.sales.models import (
 log = logging.getLogger(__name__)
 
 # Bump when the payload's shape or the dashboard's computation changes: old snapshots
-# then no longer match.
-FORMAT = "1"
+# then no longer match. A new release's version does the same (and the day, at the
+# latest, after a deploy that changed neither).
+FORMAT = "2"
+try:
+    RELEASE = metadata.version("meritline")
+except metadata.PackageNotFoundError:  # running from a source tree without install
+    RELEASE = "source"
 
 
 def _table(model: Any) -> str:
@@ -164,6 +170,7 @@ def fingerprint(user: Any, employee: Employee, appraisal: Appraisal | None) -> s
     scope = scope_for(user)
     parts: list[Any] = [
         FORMAT,
+        RELEASE,
         today(),
         translation.get_language(),
         sorted(scope.roles),

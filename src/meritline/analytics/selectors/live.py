@@ -67,11 +67,6 @@ def stored_value(kpis: dict[str, Any], kpi_id: str) -> KpiValue | None:
     return KpiValue(int(num), int(den))
 
 
-def stored_target(kpis: dict[str, Any], kpi_id: str) -> Decimal | None:
-    text = (kpis.get(kpi_id) or {}).get("target")
-    return None if text in (None, "") else Decimal(text)
-
-
 def metric_values(
     user: Any, employee_id: int, items: list[KpiItem], period: Period
 ) -> dict[str, KpiValue | None]:

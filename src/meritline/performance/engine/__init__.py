@@ -38,6 +38,7 @@ from meritline.performance.engine.ranking import (
     TopGap,
     distance_to_top,
     final_score,
+    gaps_to_bar,
     rank,
 )
 from meritline.performance.engine.raters import (
@@ -126,6 +127,7 @@ __all__ = [
     "composite",
     "distance_to_top",
     "final_score",
+    "gaps_to_bar",
     "parse_grades",
     "parse_template",
     "rank",

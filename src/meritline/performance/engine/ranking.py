@@ -112,18 +112,25 @@ def distance_to_top(
     ref_id = ordered[top - 1]
     bar = finals[ref_id]
     ref = next(s for s in standings if s.employee_id == ref_id)
-    gaps = tuple(_gap(template, item, me, ref, bar, rules) for item in template.items)
+    gaps, fastest = gaps_to_bar(template, me, bar, rules, ref)
     return TopGap(
-        employee_id,
-        ranks[employee_id],
-        len(finals),
-        mine,
-        bar,
-        bar - mine,
-        ref_id,
-        gaps,
-        _fastest(template, me, gaps),
+        employee_id, ranks[employee_id], len(finals), mine, bar, bar - mine, ref_id, gaps, fastest
     )
+
+
+def gaps_to_bar(
+    template: Template,
+    me: Standing,
+    bar: Decimal,
+    rules: BlendRules,
+    reference: Standing | None = None,
+) -> tuple[tuple[KpiGap, ...], str | None]:
+    """Per KPI of ``me``'s template, the change of that KPI alone that lifts their final
+    score to ``bar`` (and the value gap to ``reference`` when given: someone scored on
+    another template has no comparable values), and the fastest KPI. The bar may come
+    from anyone's final score, whatever their template."""
+    gaps = tuple(_gap(template, item, me, reference, bar, rules) for item in template.items)
+    return gaps, _fastest(template, me, gaps)
 
 
 def _value(standing: Standing, item: KpiItem) -> Decimal | None:
@@ -141,11 +148,12 @@ def _gap(
     template: Template,
     item: KpiItem,
     me: Standing,
-    ref: Standing,
+    ref: Standing | None,
     bar: Decimal,
     rules: BlendRules,
 ) -> KpiGap:
-    value, other = _value(me, item), _value(ref, item)
+    value = _value(me, item)
+    other = None if ref is None else _value(ref, item)
     gap = None if value is None or other is None else other - value
     return KpiGap(
         item.id, item.unit.value, value, other, gap, _needed(template, item, me, value, bar, rules)
