@@ -184,9 +184,22 @@ def main() -> None:
         f"{payees:,} payees, {deals:,} deals in {PERIOD} ({name}); "
         f"loaded in {time.perf_counter() - started:.1f} s (not timed)"
     )
+    marks: list[tuple[str, float]] = []
     started = time.perf_counter()
-    run = run_calculate(actor=finance, plan_version=version, period=PERIOD)
+    run = run_calculate(
+        actor=finance,
+        plan_version=version,
+        period=PERIOD,
+        progress=lambda phase, _percent: marks.append((phase, time.perf_counter())),
+    )
     seconds = time.perf_counter() - started
+    ends = [at for _phase, at in marks[1:]] + [started + seconds]
+    print(
+        "phases: "
+        + ", ".join(
+            f"{phase} {end - at:.1f} s" for (phase, at), end in zip(marks, ends, strict=True)
+        )
+    )
     print(
         f"run_calculate end to end: {seconds:.1f} s, {run.line_count:,} lines saved, "
         f"payable ¥{run.payable_fen / 100:,.2f}, peak RSS {_peak_mb():,.0f} MB"

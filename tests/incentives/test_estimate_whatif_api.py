@@ -135,3 +135,22 @@ def test_my_statements_endpoint_shows_lines_in_words(iw):
     body = response.json()
     assert [s["payable_fen"] for s in body] == [2_400_000]
     assert body[0]["lines"][0]["explanation"].startswith("合同 D-1024")
+
+
+def test_the_estimator_refuses_alike_whether_someone_out_of_scope_exists(iw):
+    def ask(user, number):
+        response = _client(user).post(
+            "/api/v1/incentives/estimate",
+            json.dumps({"amount_fen": 100, "on": "2026-10-20", "employee": number}),
+            content_type="application/json",
+        )
+        return response.status_code, response.json()
+
+    for user, outsider in ((iw.w.manager, "XH00006"), (iw.w.employee, "XH00005")):
+        assert ask(user, outsider) == ask(user, "XH99999")
+        status, body = ask(user, outsider)
+        assert (status, body["code"]) == (403, "permission_denied")
+    assert ask(iw.w.manager, "XH00005")[0] == 200
+    # someone who sees everyone is told the number is unknown
+    assert ask(iw.w.finance, "XH99999")[0] == 404
+    assert ask(iw.w.finance, "XH00005")[0] == 200

@@ -236,3 +236,28 @@ def test_a_new_version_cannot_start_while_a_retired_one_was_in_force(iw):
     assert later.status == "approved" and iw.version.valid_to == date(2026, 5, 31)
     assert version_in_force(iw.plan, date(2026, 7, 1)) is None
     assert version_in_force(iw.plan, date(2026, 9, 1)) == later
+
+
+@pytest.mark.parametrize("close", [False, True])
+@pytest.mark.parametrize("valid_from", [date(2026, 6, 1), date(2026, 4, 15)])
+def test_a_newer_version_cannot_take_a_period_already_approved_under_the_older(
+    iw, close, valid_from
+):
+    sign(iw.sw, date(2026, 6, 8), 1_200_000)
+    run = run_approve(
+        actor=iw.w.finance,
+        run=run_calculate(actor=iw.w.finance, plan_version=iw.version, period="2026-06"),
+    )
+    if close:
+        run_close(actor=iw.w.finance, run=run)
+    newer = draft(iw, valid_from)
+    error = refused("retire_paid", plan_version_approve, actor=iw.w.finance, version=newer)
+    assert "2026-06" in str(error.message) and error.field == "valid_from"
+    iw.version.refresh_from_db()
+    newer.refresh_from_db()
+    assert iw.version.valid_to is None and newer.status == VersionStatus.DRAFT
+    assert version_in_force(iw.plan, date(2026, 6, 1)) == iw.version
+    # starting after that period it is allowed, and the older version ends the day before
+    later = plan_version_approve(actor=iw.w.finance, version=draft(iw, date(2026, 7, 1)))
+    iw.version.refresh_from_db()
+    assert later.status == VersionStatus.APPROVED and iw.version.valid_to == date(2026, 6, 30)

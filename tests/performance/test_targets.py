@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from meritline.core.errors import DomainError, PermissionDeniedError
+from meritline.core.models import AuditLog
 from meritline.performance.models import Target
 from meritline.performance.services.targets import (
     TargetRow,
@@ -114,6 +115,30 @@ def test_an_import_with_a_bad_row_writes_nothing_and_names_every_bad_row(pw):
     ]
     assert result.written == 0
     assert not Target.objects.exists()
+
+
+def test_a_managers_import_refuses_alike_whether_someone_out_of_scope_exists(pw):
+    rows = [
+        TargetRow(1, "employee", "2026-Q4", "sales_amount", "100", employee="XH00004"),
+        TargetRow(2, "employee", "2026-Q4", "sales_amount", "100", employee="XH00006"),
+        TargetRow(3, "employee", "2026-Q4", "sales_amount", "100", employee="XH99999"),
+    ]
+    audit_rows = AuditLog.objects.count()
+    with translation.override("en"):
+        result = targets_import(actor=pw.w.manager, rows=rows)
+    outsider, unknown = result.errors
+    assert (outsider["row"], unknown["row"]) == (2, 3)
+    assert {k: v for k, v in outsider.items() if k != "row"} == {
+        k: v for k, v in unknown.items() if k != "row"
+    }
+    assert outsider["field"] == "employee"
+    assert outsider["message"] == "You may not set targets for this employee."
+    assert result.written == 0
+    assert not Target.objects.exists() and AuditLog.objects.count() == audit_rows
+    # HR sees everyone: an unknown number is named as unknown
+    result = targets_import(actor=pw.w.hr_admin, rows=rows[2:])
+    assert [(e["row"], e["field"]) for e in result.errors] == [(3, "employee")]
+    assert "XH99999" in result.errors[0]["message"]
 
 
 def test_a_clean_import_sets_every_target(pw):

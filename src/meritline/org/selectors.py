@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meritline.core.access import Scope, scope_for
-from meritline.core.errors import NotFoundError
+from meritline.core.errors import NotFoundError, PermissionDeniedError
 from meritline.org.models import (
     Assignment,
     Department,
@@ -105,6 +105,25 @@ def employee_get(*, user: object, pk: int) -> Employee:
         return employee_list(user=user).get(pk=pk)
     except Employee.DoesNotExist as exc:
         raise NotFoundError(_("Employee not found.")) from exc
+
+
+def employee_by_number(
+    *, user: object, number: str, refusal: Any, field: str | None = None
+) -> Employee:
+    """The employee numbered ``number`` among those ``user`` may see. Someone who sees
+    everyone gets a NotFoundError for an unknown number; anyone else is refused with
+    ``refusal`` alike for an unknown number and for one outside their scope, so the
+    answer does not tell who exists. ``field`` names the input on either error."""
+    found = employee_list(user=user).filter(employee_no=number.strip()).first()
+    if found is not None:
+        return found
+    error: NotFoundError | PermissionDeniedError
+    if scope_for(user).all_rows:
+        error = NotFoundError(_("Employee not found."))
+    else:
+        error = PermissionDeniedError(refusal)
+    error.field = field
+    raise error
 
 
 def current_assignment(employee: Employee) -> Assignment | None:

@@ -9,10 +9,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from meritline.core.errors import DomainError, NotFoundError
+from meritline.core.errors import DomainError
 from meritline.incentives.errors import ErrorCode
 from meritline.incentives.services.estimate import estimate
 from meritline.org.models import Employee
+from meritline.org.selectors import employee_by_number
 
 router = Router()
 
@@ -50,11 +51,14 @@ class EstimateOut(Schema):
 
 
 def _employee(user: Any, number: str | None) -> Employee:
-    if number:
-        found = Employee.objects.filter(employee_no=number.strip()).first()
-        if found is None:
-            raise NotFoundError(_("Employee not found."))
-        return found
+    """The employee named by ``number`` among those ``user`` may see (yourself when left
+    out); an unknown number and one out of scope are refused alike."""
+    if number and number.strip():
+        return employee_by_number(
+            user=user,
+            number=number,
+            refusal=_("You may estimate only your own commission or your team's."),
+        )
     mine = Employee.objects.filter(user=user).first()
     if mine is None:
         raise DomainError(

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from meritline.core import audit
 from meritline.core.errors import DomainError
+from meritline.core.periods import Period
 from meritline.incentives import access
 from meritline.incentives.engine import Issue, Plan, PlanError, load_plan
 from meritline.incentives.errors import ErrorCode
 from meritline.incentives.models import Plan as PlanRow
-from meritline.incentives.models import PlanVersion, VersionStatus
+from meritline.incentives.models import PlanVersion, Run, RunStatus, VersionStatus
 from meritline.incentives.services.common import now, require, require_manager
 from meritline.incentives.services.measures import check_measures
 
@@ -165,10 +166,29 @@ def require_status(version: PlanVersion, allowed: set[str]) -> None:
         )
 
 
+def require_unpaid_from(version: PlanVersion, day: date, message: str, *, field: str) -> None:
+    """Refuse to end ``version``'s validity before ``day`` when a period starting on or
+    after ``day`` was already approved or closed under it (a period belongs to the
+    version in force when it starts). ``message`` says what to do instead, with
+    ``%(periods)s`` and ``%(version)s`` in it."""
+    runs = Run.objects.filter(
+        plan_version=version, status__in=(RunStatus.APPROVED, RunStatus.CLOSED)
+    ).values_list("period", flat=True)
+    paid = sorted({p for p in runs if Period.parse(p).start >= day})
+    if paid:
+        raise DomainError(
+            ErrorCode.RETIRE_PAID,
+            message % {"periods": ", ".join(paid), "version": version.label},
+            field=field,
+        )
+
+
 @transaction.atomic
 def plan_version_approve(*, actor: Any, version: PlanVersion) -> PlanVersion:
     """Put a draft or pending version in force from its ``valid_from``; the version in
-    force before it ends the day before. Finance or an HR admin, never the author."""
+    force before it ends the day before, which is refused when that would take from it a
+    period already approved or closed under it. Finance or an HR admin, never the
+    author."""
     require_manager(actor)
     version = locked_version(version, {VersionStatus.DRAFT, VersionStatus.PENDING})
     if version.created_by_id == getattr(actor, "pk", None):
@@ -198,6 +218,17 @@ def plan_version_approve(*, actor: Any, version: PlanVersion) -> PlanVersion:
         and latest.status == VersionStatus.APPROVED
         and (latest.valid_to is None or latest.valid_to >= version.valid_from)
     ):
+        # locked: a run approval under it waits, then sees it superseded (and vice versa)
+        latest = PlanVersion.objects.select_for_update().get(pk=latest.pk)
+        require_unpaid_from(
+            latest,
+            version.valid_from,
+            _(
+                "%(periods)s were approved or closed under %(version)s; the new version "
+                "must start after them."
+            ),
+            field="valid_from",
+        )
         previous_end = latest.valid_to
         latest.valid_to = version.valid_from - timedelta(days=1)
         latest.save(update_fields=["valid_to"])

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 
 from meritline.core import audit
 from meritline.core.errors import DomainError
-from meritline.core.periods import Period
 from meritline.incentives.errors import ErrorCode
-from meritline.incentives.models import PlanVersion, Run, RunStatus, VersionStatus
+from meritline.incentives.models import PlanVersion, VersionStatus
 from meritline.incentives.services.common import now, require_manager
-from meritline.incentives.services.plans import locked_version
+from meritline.incentives.services.plans import locked_version, require_unpaid_from
 
 MAX_REASON = 4000
 
@@ -81,14 +80,6 @@ def plan_version_reject(*, actor: Any, version: PlanVersion, reason: str) -> Pla
     return version
 
 
-def _paid_after(version: PlanVersion, day: date) -> list[str]:
-    """Periods from ``day`` on that were approved or closed under ``version``."""
-    runs = Run.objects.filter(
-        plan_version=version, status__in=(RunStatus.APPROVED, RunStatus.CLOSED)
-    ).values_list("period", flat=True)
-    return sorted({p for p in runs if Period.parse(p).start >= day})
-
-
 @transaction.atomic
 def plan_version_retire(
     *, actor: Any, version: PlanVersion, retire_from: date | None, reason: str
@@ -118,17 +109,15 @@ def plan_version_retire(
             % {"version": version.label, "day": version.valid_to.isoformat()},
             field="retire_from",
         )
-    paid = _paid_after(version, retire_from)
-    if paid:
-        raise DomainError(
-            ErrorCode.RETIRE_PAID,
-            _(
-                "%(periods)s were approved or closed under %(version)s; retire it from a "
-                "day after them."
-            )
-            % {"periods": ", ".join(paid), "version": version.label},
-            field="retire_from",
-        )
+    require_unpaid_from(
+        version,
+        retire_from,
+        _(
+            "%(periods)s were approved or closed under %(version)s; retire it from a "
+            "day after them."
+        ),
+        field="retire_from",
+    )
     text = _reason(reason, _("Say why the version is retired."))
     before = {"status": version.status, "valid_to": _iso(version.valid_to)}
     version.status = VersionStatus.RETIRED

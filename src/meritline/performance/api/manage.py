@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from meritline.core.access import scope_for
-from meritline.core.errors import NotFoundError, PermissionDeniedError
 from meritline.org.models import Department, Employee, Platform
-from meritline.org.selectors import employee_list
+from meritline.org.selectors import employee_by_number
 from meritline.performance import selectors
 from meritline.performance.models import Appraisal, Cycle, KpiTemplate, Target
 from meritline.performance.services.targets import target_set
@@ -228,12 +226,9 @@ def _employee(user: Any, number: str) -> Employee | None:
     an unknown number is refused like a known one, so the answer does not tell who exists."""
     if not number.strip():
         return None
-    found = employee_list(user=user).filter(employee_no=number.strip()).first()
-    if found is not None:
-        return found
-    if scope_for(user).all_rows:
-        raise NotFoundError(_("Employee not found."))
-    raise PermissionDeniedError(_("You may not set targets for this employee."))
+    return employee_by_number(
+        user=user, number=number, refusal=_("You may not set targets for this employee.")
+    )
 
 
 @router.post("/targets", response=TargetOut, summary="Set a target")

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from meritline.core import audit
 from meritline.core.access import scope_for
-from meritline.core.errors import DomainError
+from meritline.core.errors import DomainError, NotFoundError
 from meritline.metrics import METRICS, Unit
 from meritline.org.models import Department, Employee, Platform
-from meritline.org.selectors import assignments_on
+from meritline.org.selectors import assignments_on, employee_by_number
 from meritline.performance import access
 from meritline.performance.errors import ErrorCode
 from meritline.performance.models import Target, TargetLevel, owner_key
@@ -161,7 +161,7 @@ def targets_import(*, actor: Any, rows: Sequence[TargetRow]) -> ImportResult:
             for row in rows:
                 try:
                     with transaction.atomic():
-                        target_set(actor=actor, **_resolve(row))
+                        target_set(actor=actor, **_resolve(actor, row))
                     result.written += 1
                 except DomainError as exc:
                     result.errors.append(
@@ -174,22 +174,19 @@ def targets_import(*, actor: Any, rows: Sequence[TargetRow]) -> ImportResult:
     return result
 
 
-def _resolve(row: TargetRow) -> dict[str, Any]:
+def _resolve(actor: Any, row: TargetRow) -> dict[str, Any]:
     refs: dict[str, Any] = {}
     for name, model, lookup, text in (
         ("platform", Platform, "code", row.platform),
         ("department", Department, "code", row.department),
-        ("employee", Employee, "employee_no", row.employee),
     ):
         if text.strip():
             found = model.objects.filter(**{lookup: text.strip()}).first()
             if found is None:
-                raise DomainError(
-                    ErrorCode.UNKNOWN_OWNER,
-                    _("Unknown code %(code)s.") % {"code": text.strip()},
-                    field=name,
-                )
+                raise _unknown(name, text)
             refs[name] = found
+    if row.employee.strip():
+        refs["employee"] = _employee(actor, row.employee)
     return {
         "level": row.level.strip(),
         "period": row.period,
@@ -197,6 +194,26 @@ def _resolve(row: TargetRow) -> dict[str, Any]:
         "value": row.value,
         **refs,
     }
+
+
+def _unknown(field: str, code: str) -> DomainError:
+    return DomainError(
+        ErrorCode.UNKNOWN_OWNER, _("Unknown code %(code)s.") % {"code": code.strip()}, field=field
+    )
+
+
+def _employee(actor: Any, number: str) -> Employee:
+    """The employee numbered ``number`` among those ``actor`` may see: for someone who
+    does not see everyone, an unknown number is refused like one out of scope."""
+    try:
+        return employee_by_number(
+            user=actor,
+            number=number,
+            refusal=_("You may not set targets for this employee."),
+            field="employee",
+        )
+    except NotFoundError:
+        raise _unknown("employee", number) from None
 
 
 @dataclass(frozen=True)
