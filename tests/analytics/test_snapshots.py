@@ -235,3 +235,51 @@ def test_warming_computes_each_dashboard_once_and_the_page_then_serves_it(aw, co
     call_command("warm_dashboards", "--employee", str(aw.w.chenjing.pk), stdout=out)
     assert out.getvalue().strip()
     assert len(computed) == count
+
+
+def test_a_deal_on_a_lead_she_brought_computes_it_again(aw, computed):
+    """Her lead-source earnings and gates read deals of leads she brought, whoever owns
+    them."""
+    w = aw.w
+    now = timezone.now()
+    lead = Lead.objects.create(
+        source="t", external_id="L-S", number="L-S", company_name="乙",
+        company_name_normalised="乙", source_kind="self_sourced", source_employee=w.chenjing,
+        owner=aw.lower[0], platform=w.platform, step="contract", step_at=now, entered_at=now,
+        customer=aw.pw.sw.customer,
+    )  # fmt: skip
+    deal = sell(aw.pw, "D-LS", date(2026, 9, 3), 1_000_000, 700_000, owner=aw.lower[0].employee_no)
+    Deal.objects.filter(pk=deal.pk).update(lead=lead)
+    _view(w.employee)
+    # the colleague's deal changes without any row of hers being written
+    Deal.objects.filter(pk=deal.pk).update(amount_fen=2_000_000)
+    _view(w.employee)
+    assert len(computed) == 2
+
+
+def test_a_field_written_without_a_newer_stamp_is_still_seen(aw, computed):
+    """A bulk write committed after a later-stamped one leaves MAX(updated_at) where it
+    was: the fields' own sums still move."""
+    user = aw.w.employee
+    deal = Deal.objects.filter(splits__employee=aw.w.chenjing).order_by("pk").first()
+    _view(user)
+    Deal.objects.filter(pk=deal.pk).update(cost_fen=deal.cost_fen + 1)
+    _view(user)
+    Deal.objects.filter(pk=deal.pk).update(status="cancelled")
+    _view(user)
+    assert len(computed) == 3
+
+
+def test_a_posts_new_job_level_computes_it_again(aw, computed):
+    """Her level rate follows her post's job level when she has none of her own."""
+    from meritline.org.models import JobLevel
+
+    user = aw.w.employee
+    _view(user)
+    post = aw.w.rep
+    other = JobLevel.objects.exclude(pk=post.level_id).first() or JobLevel.objects.create(
+        code="P9", name="P9", rank=9
+    )
+    type(post).objects.filter(pk=post.pk).update(level=other)
+    _view(user)
+    assert len(computed) == 2

@@ -4,25 +4,34 @@ Computing a dashboard reads the person's sales records through the metrics engin
 peers' scores and the incentive estimator: about 100 ms of CPU. Most views repeat the
 previous one's inputs, so each person's last dashboard is kept with a *fingerprint* of
 everything it was computed from, and served again only while a fresh fingerprint of
-those inputs is the same. The fingerprint is read on every view (four short queries over
+those inputs is the same. The fingerprint is read on every view (six short queries over
 indexes) and covers:
 
 - the day, the language and what the viewer may see (their scope);
 - the appraisal (its frozen template, manual values, stored KPI values and scores) and
   its cycle (rules, status, when it was last scored — which is when peers' scores and
   rating KPIs change), the awards of the cycle;
-- the person's own sales records, as ``sales.frames.person_frames`` reads them: the deals
-  credited to them or owned by them (count, last change, amounts), every split of those
-  deals, their collections and refunds, their customers, the leads they own or brought;
-  and the deals of the customers of their open leads (the estimate values open deals by
-  those customers' contracts);
+- the person's own sales records, as ``sales.frames.person_frames`` and the estimator
+  read them: the deals credited to them, owned by them or signed on leads they brought
+  (count, last change, and sums of the fields themselves: amounts, costs, collected,
+  refunded, signing dates, customer, platform, status, repurchase), every split of those
+  deals, their collections and refunds, their customers, the leads they own or brought
+  (with their owner, customer and step); and the deals of the customers of their open
+  leads (the estimate values open deals by those customers' contracts);
 - their targets, their commission terms, their assignments (job level, team), the job
-  level rates, the plan versions (status and validity) and the big-client thresholds.
+  level rates, the posts' job levels, the platforms' codes, the plan versions (status
+  and validity) and the big-client thresholds.
 
 A change to any of these (a saved row changes its ``updated_at`` or id; bulk writes stamp
-``updated_at`` too) changes the fingerprint, and the next view computes the dashboard
-again. ``warm`` computes them ahead for everyone who has a login and an appraisal (the
-beat schedule runs it each morning, after the day changed every fingerprint).
+``updated_at`` too; a write committed after a later-stamped one still moves the sums)
+changes the fingerprint, and the next view computes the dashboard again. Not covered:
+which deals a *manager* sees for the customers' averages when people join or leave their
+team, and a signing date moved inside the person's first and last — both at worst until
+the next day (the day is part of the fingerprint).
+
+``dashboard.warm_dashboards`` computes them ahead for everyone who has a login and an
+appraisal (the beat schedule runs it each morning, after the day changed every
+fingerprint).
 """
 
 from __future__ import annotations
@@ -49,7 +58,7 @@ from meritline.analytics.selectors.board import (
 from meritline.analytics.selectors.standing import Rank
 from meritline.core.access import scope_for
 from meritline.incentives.models import CommissionTerms, PlanVersion
-from meritline.org.models import Assignment, Employee
+from meritline.org.models import Assignment, Employee, Platform, Position
 from meritline.org.selectors import today
 from meritline.performance.models import Appraisal, Target, TeamAward
 from meritline.sales.models import (
@@ -57,9 +66,11 @@ from meritline.sales.models import (
     Customer,
     Deal,
     DealSplit,
+    DealStatus,
     Lead,
     Refund,
     SegmentThreshold,
+    Step,
 )
 
 log = logging.getLogger(__name__)
@@ -67,7 +78,7 @@ log = logging.getLogger(__name__)
 # Bump when the payload's shape or the dashboard's computation changes: old snapshots
 # then no longer match. A new release's version does the same (and the day, at the
 # latest, after a deploy that changed neither).
-FORMAT = "2"
+FORMAT = "3"
 try:
     RELEASE = metadata.version("meritline")
 except metadata.PackageNotFoundError:  # running from a source tree without install
@@ -83,15 +94,29 @@ def _person_sql() -> str:
     deal, split, lead = _table(Deal), _table(DealSplit), _table(Lead)
     collection, refund = _table(Collection), _table(Refund)
     open_steps = ", ".join(f"'{step}'" for step in OPEN_DEAL_STEPS)
+    steps = "CASE step " + " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(Step.values, 1))
+    steps += " ELSE 0 END"
+    cancelled = DealStatus.CANCELLED.value
     mine = "SELECT id FROM mine"
     person = "owner_id = %s OR source_employee_id = %s"
     return f"""
     WITH mine AS (
-      -- a union, not an OR: PostgreSQL keeps to the split and owner indexes
+      -- a union, not an OR: PostgreSQL keeps to the split, owner and lead indexes
       SELECT deal_id AS id FROM {split} WHERE employee_id = %s
       UNION SELECT id FROM {deal} WHERE owner_id = %s
+      UNION SELECT id FROM {deal} WHERE lead_id IN
+        (SELECT id FROM {lead} WHERE source_employee_id = %s)
     )
     SELECT 'deal', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
+      FROM {deal} WHERE id IN ({mine})
+    -- the fields themselves too: a write committed after a later-stamped one would not
+    -- move MAX(updated_at)
+    UNION ALL SELECT 'deal fields', SUM(cost_fen), SUM(collected_fen),
+        CAST(MIN(signed_on) AS TEXT) || '/' || CAST(MAX(signed_on) AS TEXT), SUM(refunded_fen)
+      FROM {deal} WHERE id IN ({mine})
+    UNION ALL SELECT 'deal links', SUM(customer_id), SUM(platform_id),
+        CAST(SUM(CASE WHEN status = '{cancelled}' THEN id ELSE 0 END) AS TEXT),
+        SUM(CASE WHEN is_repurchase THEN id ELSE 0 END)
       FROM {deal} WHERE id IN ({mine})
     UNION ALL SELECT 'split', COUNT(*), MAX(id), NULL, SUM(share)
       FROM {split} WHERE deal_id IN ({mine})
@@ -102,6 +127,9 @@ def _person_sql() -> str:
     UNION ALL SELECT 'customer', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), NULL
       FROM {_table(Customer)} WHERE id IN (SELECT customer_id FROM {deal} WHERE id IN ({mine}))
     UNION ALL SELECT 'lead', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), NULL
+      FROM {lead} WHERE {person}
+    UNION ALL SELECT 'lead fields', SUM(owner_id), SUM(customer_id),
+        CAST(SUM(id * ({steps})) AS TEXT), SUM(COALESCE(source_employee_id, 0))
       FROM {lead} WHERE {person}
     UNION ALL SELECT 'valued by', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
       FROM {deal} WHERE customer_id IN
@@ -119,7 +147,9 @@ def _person_sql() -> str:
 
 def _person_params(employee_id: int, cycle_id: int | None) -> list[Any]:
     p = employee_id
-    return [p, p, p, p, p, p, p, p, cycle_id]
+    # the CTE (split, owner, lead source), the leads twice (owner or source), the open
+    # leads' customers, targets, terms, assignments; then the cycle's awards
+    return [p, p, p, p, p, p, p, p, p, p, p, cycle_id]
 
 
 def _shared_rows() -> list[Any]:
@@ -138,7 +168,12 @@ def _shared_rows() -> list[Any]:
             "WHERE level_id IS NOT NULL ORDER BY id"
         )
         level_rates = cursor.fetchall()
-    return [versions, thresholds, level_rates]
+        # a post's job level gives its holders' level rate; a platform's code is a field
+        cursor.execute(f"SELECT id, level_id FROM {_table(Position)} ORDER BY id")  # noqa: S608
+        positions = cursor.fetchall()
+        cursor.execute(f"SELECT id, code FROM {_table(Platform)} ORDER BY id")  # noqa: S608
+        platforms = cursor.fetchall()
+    return [versions, thresholds, level_rates, positions, platforms]
 
 
 def _appraisal_key(appraisal: Appraisal | None) -> list[Any]:
