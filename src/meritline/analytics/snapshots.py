@@ -4,8 +4,8 @@ Computing a dashboard reads the person's sales records through the metrics engin
 peers' scores and the incentive estimator: about 100 ms of CPU. Most views repeat the
 previous one's inputs, so each person's last dashboard is kept with a *fingerprint* of
 everything it was computed from, and served again only while a fresh fingerprint of
-those inputs is the same. The fingerprint is read on every view (six short queries over
-indexes) and covers:
+those inputs is the same. The fingerprint is read on every view (one query over
+indexes and small tables) and covers:
 
 - the day, the language and what the viewer may see (their scope);
 - the appraisal (its frozen template, manual values, stored KPI values and scores) and
@@ -152,28 +152,24 @@ def _person_params(employee_id: int, cycle_id: int | None) -> list[Any]:
     return [p, p, p, p, p, p, p, p, p, p, p, cycle_id]
 
 
-def _shared_rows() -> list[Any]:
-    """Small tables every dashboard depends on, row by row."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, status, valid_from, valid_to FROM {_table(PlanVersion)} ORDER BY id"  # noqa: S608
-        )
-        versions = cursor.fetchall()
-        cursor.execute(
-            f"SELECT id, valid_from, big_client_min_fen FROM {_table(SegmentThreshold)} ORDER BY id"  # noqa: S608
-        )
-        thresholds = cursor.fetchall()
-        cursor.execute(
-            f"SELECT id, level_id, valid_from, rate FROM {_table(CommissionTerms)} "  # noqa: S608
-            "WHERE level_id IS NOT NULL ORDER BY id"
-        )
-        level_rates = cursor.fetchall()
-        # a post's job level gives its holders' level rate; a platform's code is a field
-        cursor.execute(f"SELECT id, level_id FROM {_table(Position)} ORDER BY id")  # noqa: S608
-        positions = cursor.fetchall()
-        cursor.execute(f"SELECT id, code FROM {_table(Platform)} ORDER BY id")  # noqa: S608
-        platforms = cursor.fetchall()
-    return [versions, thresholds, level_rates, positions, platforms]
+def _shared_sql() -> str:
+    """The small tables every dashboard depends on, row by row, in the same five columns
+    (kind, id, -, the row as text, -): plan versions, big-client thresholds, level rates,
+    posts' job levels (their holders' level rate) and platform codes."""
+
+    def text(*columns: str) -> str:
+        return " || '/' || ".join(f"COALESCE(CAST({c} AS TEXT), '')" for c in columns)
+
+    return f"""
+    UNION ALL SELECT 'plan version', id, NULL, {text("status", "valid_from", "valid_to")}, NULL
+      FROM {_table(PlanVersion)}
+    UNION ALL SELECT 'threshold', id, NULL, {text("valid_from", "big_client_min_fen")}, NULL
+      FROM {_table(SegmentThreshold)}
+    UNION ALL SELECT 'level rate', id, NULL, {text("level_id", "valid_from", "rate")}, NULL
+      FROM {_table(CommissionTerms)} WHERE level_id IS NOT NULL
+    UNION ALL SELECT 'post', id, NULL, {text("level_id")}, NULL FROM {_table(Position)}
+    UNION ALL SELECT 'platform', id, NULL, {text("code")}, NULL FROM {_table(Platform)}
+    """  # noqa: S608 - table and column names are ours
 
 
 def _appraisal_key(appraisal: Appraisal | None) -> list[Any]:
@@ -218,10 +214,11 @@ def fingerprint(user: Any, employee: Employee, appraisal: Appraisal | None) -> s
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            _person_sql(), _person_params(employee.pk, appraisal.cycle_id if appraisal else None)
+            _person_sql() + _shared_sql(),
+            _person_params(employee.pk, appraisal.cycle_id if appraisal else None),
         )
-        parts.extend(sorted(cursor.fetchall(), key=lambda row: row[0]))
-    parts.extend(_shared_rows())
+        # one round trip; rows in a fixed order whatever order the database returns them
+        parts.extend(sorted(cursor.fetchall(), key=lambda row: (row[0], str(row[1]))))
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
