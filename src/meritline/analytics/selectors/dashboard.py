@@ -5,7 +5,7 @@ lead step, and the commission expected from their open deals (the incentive esti
 About a dozen queries, whatever the size of the company: the person's own sales records
 (scoped to the viewer) for the live KPIs, the peers' stored final scores for the ranks.
 A view whose inputs did not change since the last one is served the dashboard kept then
-(``analytics.snapshots``): seven short queries instead of all this.
+(``analytics.snapshots``): two short queries instead of all this.
 """
 
 from __future__ import annotations
