@@ -155,7 +155,7 @@ def _warm(people: list[int], cold: bool) -> None:
     """Compute the dashboards of the reps signed in, as the morning task does (or, with
     ``cold``, drop every kept dashboard so each view computes its own)."""
     from meritline.analytics.models import DashboardSnapshot
-    from meritline.analytics.selectors.dashboard import warm_dashboards
+    from meritline.analytics.services import warm_dashboards
 
     if cold:
         DashboardSnapshot.objects.all().delete()

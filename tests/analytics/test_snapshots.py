@@ -14,7 +14,7 @@ from django.db import IntegrityError
 from django.test import Client
 from django.utils import timezone, translation
 
-from meritline.analytics import snapshots
+from meritline.analytics import services, snapshots
 from meritline.analytics.models import DashboardSnapshot
 from meritline.analytics.selectors import dashboard
 from meritline.analytics.selectors.dashboard import current_appraisal, rep_dashboard
@@ -37,6 +37,17 @@ def computed(monkeypatch):
 
     monkeypatch.setattr(dashboard, "compute_dashboard", spy)
     return calls
+
+
+def _lead(aw, key, **fields):
+    """A lead of 华星科技 (C-1) on her platform; 陈静's open one unless ``fields`` say."""
+    now = timezone.now()
+    values = {"owner": aw.w.chenjing, "step": "intent", "company_name": "甲", **fields}
+    return Lead.objects.create(
+        source="t", external_id=key, number=key, company_name_normalised=values["company_name"],
+        source_kind="self_sourced", platform=aw.w.platform, step_at=now, entered_at=now,
+        customer=aw.pw.sw.customer, **values,
+    )  # fmt: skip
 
 
 def _view(user):
@@ -86,13 +97,7 @@ def _changes(aw):
         )  # fmt: skip
 
     def lead():
-        now = timezone.now()
-        Lead.objects.create(
-            source="t", external_id="L-X", number="L-X", company_name="甲",
-            company_name_normalised="甲", source_kind="self_sourced", owner=w.chenjing,
-            platform=w.platform, step="intent", step_at=now, entered_at=now,
-            customer=aw.pw.sw.customer,
-        )  # fmt: skip
+        _lead(aw, "L-X")
 
     def target():
         Target.objects.create(
@@ -142,11 +147,8 @@ def test_a_new_deal_shows_at_once(aw):
     before = _view(user)
     sell(aw.pw, "D-NEW", date(2026, 9, 3), 5_000_000, 3_500_000)
     after = _view(user)
-    revenue = (
-        {k.kpi_id: k for k in before.kpis}["revenue"],
-        {k.kpi_id: k for k in after.kpis}["revenue"],
-    )
-    assert revenue[0].value != revenue[1].value
+    old, new = ({k.kpi_id: k.value for k in b.kpis}["revenue"] for b in (before, after))
+    assert old != new
 
 
 def test_a_colleagues_sale_leaves_her_dashboard_kept(aw, computed):
@@ -172,13 +174,7 @@ def test_a_new_day_and_another_language_compute_it_again(aw, computed, monkeypat
 
 def test_a_sale_to_the_customer_of_her_open_lead_computes_it_again(aw, computed):
     w = aw.w
-    now = timezone.now()
-    Lead.objects.create(
-        source="t", external_id="L-Y", number="L-Y", company_name="甲",
-        company_name_normalised="甲", source_kind="self_sourced", owner=w.chenjing,
-        platform=w.platform, step="intent", step_at=now, entered_at=now,
-        customer=aw.pw.sw.customer,
-    )  # fmt: skip
+    _lead(aw, "L-Y")
     _view(w.employee)
     # a contract with that customer may change its average contract, which values the lead
     # (for a viewer who sees it: a manager's open deals are valued by their team's)
@@ -222,10 +218,10 @@ def test_a_failure_to_keep_it_costs_nothing_but_time(aw, computed, monkeypatch):
 
 
 def test_warming_computes_each_dashboard_once_and_the_page_then_serves_it(aw, computed):
-    count = dashboard.warm_dashboards()
+    count = services.warm_dashboards()
     people = {aw.w.chenjing.pk, *(e.pk for e in aw.stars + aw.lower)}
     assert count >= len(people) and people <= set(computed)
-    assert dashboard.warm_dashboards() == count
+    assert services.warm_dashboards() == count
     assert len(computed) == count  # nothing changed: nothing computed the second time
     client = Client()
     client.force_login(aw.w.employee)
@@ -241,13 +237,9 @@ def test_a_deal_on_a_lead_she_brought_computes_it_again(aw, computed):
     """Her lead-source earnings and gates read deals of leads she brought, whoever owns
     them."""
     w = aw.w
-    now = timezone.now()
-    lead = Lead.objects.create(
-        source="t", external_id="L-S", number="L-S", company_name="乙",
-        company_name_normalised="乙", source_kind="self_sourced", source_employee=w.chenjing,
-        owner=aw.lower[0], platform=w.platform, step="contract", step_at=now, entered_at=now,
-        customer=aw.pw.sw.customer,
-    )  # fmt: skip
+    lead = _lead(
+        aw, "L-S", company_name="乙", source_employee=w.chenjing, owner=aw.lower[0], step="contract"
+    )
     deal = sell(aw.pw, "D-LS", date(2026, 9, 3), 1_000_000, 700_000, owner=aw.lower[0].employee_no)
     Deal.objects.filter(pk=deal.pk).update(lead=lead)
     _view(w.employee)

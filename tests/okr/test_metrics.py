@@ -3,47 +3,15 @@ quarter so far — the owner's for a person objective, the team's for a team obj
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from meritline.core.errors import PermissionDeniedError
-from meritline.core.periods import Period
 from meritline.performance.okr.models import CheckIn, CheckInSource, Measure
-from meritline.performance.okr.services.common import current_period_code
 from meritline.performance.okr.services.key_results import key_results_save
 from meritline.performance.okr.services.metrics import objective_refresh
-from meritline.sales.services.deals import deal_upsert
 from tests.okr.builders import kr
-from tests.sales.conftest import sw  # noqa: F401 - the sales cast
-
-
-def _sell(world, key, day, amount, owner):
-    deal_upsert(
-        actor=world.finance,
-        source="crm",
-        external_id=key,
-        signed_on=day,
-        amount_fen=amount,
-        cost_fen=0,
-        platform="GOV",
-        customer="C-1",
-        owner=owner,
-    )
-
-
-@pytest.fixture
-def sales(sw, okr):  # noqa: F811
-    world = sw.w
-    quarter = Period.parse(current_period_code())
-    day = min(timezone.localdate(), quarter.end)
-    _sell(world, "Q-1", quarter.start, 10_000_000, "XH00004")  # 陈静
-    _sell(world, "Q-2", day, 5_000_000, "XH00005")  # 孙磊, same team
-    _sell(world, "Q-3", day, 7_000_000, "XH00006")  # 刘洋, another team
-    _sell(world, "OLD", quarter.start - timedelta(days=1), 9_900_000, "XH00004")
-    return okr
 
 
 def _follow(world, objective, actor):

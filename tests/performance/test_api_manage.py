@@ -42,15 +42,19 @@ def test_cycles_and_their_appraisals_are_scoped(pw, cycle):
     assert status == 200 and body["template"]["id"] == "NEW-PLATFORM@v1"
 
 
+# 陈静's 2026-Q4 sales target, as the API takes it
+TARGET = {
+    "level": "employee",
+    "period": "2026-Q4",
+    "metric": "sales_amount",
+    "value": "30000000",
+    "employee": "XH00004",
+}
+
+
 def test_setting_a_target_a_negative_one_and_one_in_fractions_of_a_fen(pw):
     w = pw.w
-    body = {
-        "level": "employee",
-        "period": "2026-Q4",
-        "metric": "sales_amount",
-        "value": "30000000",
-        "employee": "XH00004",
-    }
+    body = TARGET
     status, out = post(w.manager, "/api/v1/performance/targets", body)
     assert status == 200 and out["employee_no"] == "XH00004" and out["value"] == "30000000"
     status, out = post(w.manager, "/api/v1/performance/targets", {**body, "value": "-1"})
@@ -69,12 +73,7 @@ def test_setting_a_target_a_negative_one_and_one_in_fractions_of_a_fen(pw):
 
 def test_a_manager_naming_someone_out_of_scope_is_refused_alike_whether_they_exist(pw):
     w = pw.w
-    body = {
-        "level": "employee",
-        "period": "2026-Q4",
-        "metric": "sales_amount",
-        "value": "100",
-    }
+    body = {**TARGET, "value": "100"}
     audit_rows = AuditLog.objects.count()
     outsider = post(w.manager, "/api/v1/performance/targets", {**body, "employee": "XH00006"})
     unknown = post(w.manager, "/api/v1/performance/targets", {**body, "employee": "XH99999"})

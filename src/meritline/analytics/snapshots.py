@@ -29,7 +29,7 @@ which deals a *manager* sees for the customers' averages when people join or lea
 team, and a signing date moved inside the person's first and last — both at worst until
 the next day (the day is part of the fingerprint).
 
-``dashboard.warm_dashboards`` computes them ahead for everyone who has a login and an
+``services.warm_dashboards`` computes them ahead for everyone who has a login and an
 appraisal (the beat schedule runs it each morning, after the day changed every
 fingerprint).
 """
@@ -40,6 +40,7 @@ import hashlib
 import logging
 from dataclasses import asdict
 from decimal import Decimal
+from functools import cache
 from importlib import metadata
 from typing import Any
 
@@ -90,7 +91,8 @@ def _table(model: Any) -> str:
 
 
 def _person_sql() -> str:
-    """One row per kind of record: (kind, count, highest id, last change, a sum)."""
+    """One row per kind of record in five columns: (kind, then counts, highest ids, last
+    changes and sums of the fields, as each kind needs)."""
     deal, split, lead = _table(Deal), _table(DealSplit), _table(Lead)
     collection, refund = _table(Collection), _table(Refund)
     open_steps = ", ".join(f"'{step}'" for step in OPEN_DEAL_STEPS)
@@ -98,14 +100,14 @@ def _person_sql() -> str:
     steps += " ELSE 0 END"
     cancelled = DealStatus.CANCELLED.value
     mine = "SELECT id FROM mine"
-    person = "owner_id = %s OR source_employee_id = %s"
+    person = "owner_id = %(person)s OR source_employee_id = %(person)s"
     return f"""
     WITH mine AS (
       -- a union, not an OR: PostgreSQL keeps to the split, owner and lead indexes
-      SELECT deal_id AS id FROM {split} WHERE employee_id = %s
-      UNION SELECT id FROM {deal} WHERE owner_id = %s
+      SELECT deal_id AS id FROM {split} WHERE employee_id = %(person)s
+      UNION SELECT id FROM {deal} WHERE owner_id = %(person)s
       UNION SELECT id FROM {deal} WHERE lead_id IN
-        (SELECT id FROM {lead} WHERE source_employee_id = %s)
+        (SELECT id FROM {lead} WHERE source_employee_id = %(person)s)
     )
     SELECT 'deal', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
       FROM {deal} WHERE id IN ({mine})
@@ -133,23 +135,16 @@ def _person_sql() -> str:
       FROM {lead} WHERE {person}
     UNION ALL SELECT 'valued by', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(amount_fen)
       FROM {deal} WHERE customer_id IN
-        (SELECT customer_id FROM {lead} WHERE owner_id = %s AND step IN ({open_steps}))
+        (SELECT customer_id FROM {lead} WHERE owner_id = %(person)s AND step IN ({open_steps}))
     UNION ALL SELECT 'target', COUNT(*), MAX(id), CAST(MAX(updated_at) AS TEXT), SUM(value)
-      FROM {_table(Target)} WHERE employee_id = %s
+      FROM {_table(Target)} WHERE employee_id = %(person)s
     UNION ALL SELECT 'terms', COUNT(*), MAX(id), NULL, SUM(rate)
-      FROM {_table(CommissionTerms)} WHERE employee_id = %s
+      FROM {_table(CommissionTerms)} WHERE employee_id = %(person)s
     UNION ALL SELECT 'assignment', COUNT(*), MAX(id), CAST(MAX(valid_to) AS TEXT), NULL
-      FROM {_table(Assignment)} WHERE employee_id = %s
+      FROM {_table(Assignment)} WHERE employee_id = %(person)s
     UNION ALL SELECT 'award', COUNT(*), MAX(id), NULL, SUM(points)
-      FROM {_table(TeamAward)} WHERE cycle_id = %s
+      FROM {_table(TeamAward)} WHERE cycle_id = %(cycle)s
     """  # noqa: S608 - table names quoted, values as parameters
-
-
-def _person_params(employee_id: int, cycle_id: int | None) -> list[Any]:
-    p = employee_id
-    # the CTE (split, owner, lead source), the leads twice (owner or source), the open
-    # leads' customers, targets, terms, assignments; then the cycle's awards
-    return [p, p, p, p, p, p, p, p, p, p, p, cycle_id]
 
 
 def _shared_sql() -> str:
@@ -170,6 +165,12 @@ def _shared_sql() -> str:
     UNION ALL SELECT 'post', id, NULL, {text("level_id")}, NULL FROM {_table(Position)}
     UNION ALL SELECT 'platform', id, NULL, {text("code")}, NULL FROM {_table(Platform)}
     """  # noqa: S608 - table and column names are ours
+
+
+@cache
+def _sql() -> str:
+    """The fingerprint's one query (built once: table names do not change)."""
+    return _person_sql() + _shared_sql()
 
 
 def _appraisal_key(appraisal: Appraisal | None) -> list[Any]:
@@ -214,8 +215,7 @@ def fingerprint(user: Any, employee: Employee, appraisal: Appraisal | None) -> s
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            _person_sql() + _shared_sql(),
-            _person_params(employee.pk, appraisal.cycle_id if appraisal else None),
+            _sql(), {"person": employee.pk, "cycle": appraisal.cycle_id if appraisal else None}
         )
         # one round trip; rows in a fixed order whatever order the database returns them
         parts.extend(sorted(cursor.fetchall(), key=lambda row: (row[0], str(row[1]))))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from meritline.analytics.selectors.dashboard import warm_dashboards
+from meritline.analytics.services import warm_dashboards
 
 
 @shared_task(name="analytics.tasks.warm_dashboards")

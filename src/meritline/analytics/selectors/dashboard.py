@@ -10,14 +10,11 @@ A view whose inputs did not change since the last one is served the dashboard ke
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Avg, Case, Count, IntegerField, Value, When
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from meritline.analytics import snapshots, text
@@ -32,7 +29,6 @@ from meritline.analytics.selectors.live import LiveScore, live_score
 from meritline.analytics.selectors.standing import ranks
 from meritline.core.access import scope_for
 from meritline.core.errors import DomainError, PermissionDeniedError
-from meritline.core.models import User
 from meritline.incentives.services.estimate import estimate
 from meritline.org.models import Employee
 from meritline.org.selectors import today
@@ -169,18 +165,3 @@ def rep_dashboard(*, user: Any) -> Dashboard | None:
         board = compute_dashboard(user, employee, appraisal)
         snapshots.store(employee, key, board)
     return board
-
-
-def warm_dashboards(*, employee_ids: Iterable[int] | None = None) -> int:
-    """Compute ahead the dashboard of everyone with an active login and an appraisal (or
-    of ``employee_ids`` only), in the site's language, as each would see it; dashboards
-    whose inputs did not change are left as they are. Returns how many were looked at."""
-    users = User.objects.filter(is_active=True, employee__appraisals__isnull=False).distinct()
-    if employee_ids is not None:
-        users = users.filter(employee__in=list(employee_ids))
-    count = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in users.order_by("pk").iterator(chunk_size=500):
-            rep_dashboard(user=user)
-            count += 1
-    return count

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from meritline.analytics.engine import GapPhrase, gap_phrase
+from meritline.analytics.engine import GapPhrase, GapUnit, gap_phrase
 from meritline.analytics.selectors.live import LiveScore
 from meritline.performance.engine import gaps_to_bar, rank
 from meritline.performance.models import Appraisal
@@ -38,8 +38,7 @@ def _rank(live: LiveScore, peers: dict[int, Decimal]) -> Rank:
     position = rank({**peers, me: mine})[me]
     total = len(peers) + 1
     if position <= TOP:
-        return Rank(position, total, gap_phrase(in_top=True, fastest=None, needed=None,
-                    kpi_unit=None, points_short=None), None)  # fmt: skip
+        return Rank(position, total, GapPhrase(GapUnit.IN_TOP), None)
     bar = sorted(peers.values(), reverse=True)[TOP - 1]
     gaps, fastest = gaps_to_bar(live.template, live.standing, bar, live.rules)
     needed = next((k.needed for k in gaps if k.kpi_id == fastest), None)

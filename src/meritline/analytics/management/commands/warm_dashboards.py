@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from meritline.analytics.selectors.dashboard import warm_dashboards
+from meritline.analytics.services import warm_dashboards
 
 
 class Command(BaseCommand):

@@ -19,34 +19,7 @@ from meritline.performance.okr.services.key_results import key_results_save
 from meritline.performance.okr.services.metrics import objective_refresh
 from meritline.performance.okr.services.objectives import objective_create
 from meritline.sales import frames as sales_frames
-from meritline.sales.services.deals import deal_upsert
 from tests.okr.builders import kr
-from tests.okr.conftest import okr  # noqa: F401 - company → team → person objectives
-
-
-def _sell(world, key, day, amount, owner):
-    deal_upsert(
-        actor=world.finance,
-        source="crm",
-        external_id=key,
-        signed_on=day,
-        amount_fen=amount,
-        cost_fen=0,
-        platform="GOV",
-        customer="C-1",
-        owner=owner,
-    )
-
-
-@pytest.fixture
-def sales(sw, okr):  # noqa: F811
-    world = sw.w
-    quarter = Period.parse(current_period_code())
-    day = min(timezone.localdate(), quarter.end)
-    _sell(world, "Q-1", quarter.start, 10_000_000, "XH00004")  # 陈静, 政企大客户部
-    _sell(world, "Q-2", day, 5_000_000, "XH00005")  # 孙磊, 政企大客户部
-    _sell(world, "Q-3", day, 7_000_000, "XH00006")  # 刘洋, 华南销售部
-    return okr
 
 
 def _follow(objective, actor):
